@@ -1,0 +1,36 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint migrate messages bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/gongkai migrate --no-input
+
+run: migrate
+	$(BIN)/gongkai load_demo --if-empty
+	$(BIN)/gongkai runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check gongkai bench
+	$(BIN)/ruff format --check gongkai bench
+
+test: lint
+	$(BIN)/python -m pytest
+
+# Rebuild the message catalogues (zh-Hant filled by OpenCC, English by hand) and compile them.
+messages: install
+	$(BIN)/gongkai i18n_sync
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,85 @@
+import pytest
+from django.core.management import call_command
+
+from gongkai.accounts.models import ApiToken
+from gongkai.conftest import PASSWORD, UserFactory
+
+WRONG = "用户名或密码不正确"
+
+
+def login(client, username, password):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR="10.0.0.9"
+    )
+
+
+def test_correct_password_logs_in_and_rotates_the_session(client, db):
+    user = UserFactory()
+    client.get("/accounts/login/")
+    before = client.cookies.get("sessionid")
+    response = login(client, user.username, PASSWORD)
+    assert response.status_code == 302
+    assert client.cookies["sessionid"].value != (before.value if before else None)
+    assert user.display_name in client.get("/").content.decode()
+
+
+def test_wrong_password_and_unknown_user_get_the_same_clear_message(client, db):
+    user = UserFactory()
+    wrong_pw = login(client, user.username, "not-the-password").content.decode()
+    unknown = login(client, "nobody-here", "not-the-password").content.decode()
+    assert WRONG in wrong_pw and WRONG in unknown
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_repeated_failures_lock_out_without_revealing_the_account(client, db, existing):
+    user = UserFactory()
+    name = user.username if existing else "ghost"
+    for _ in range(5):
+        login(client, name, "wrong-password")
+    locked = login(client, name, PASSWORD if existing else "x")
+    assert locked.status_code == 429
+    assert "登录失败次数过多" in locked.content.decode()
+    assert "_auth_user_id" not in client.session, "even the right password is refused while locked"
+
+
+def test_passwords_are_hashed_with_argon2(db):
+    assert UserFactory().password.startswith("argon2")
+
+
+def test_weak_passwords_are_refused(db):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    for weak in ("password123", "abcdefghij", "1234567890"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("Dangwu-Gongkai-7")
+
+
+def test_login_without_csrf_token_is_refused(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+    assert (
+        client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 403
+    )
+
+
+def test_create_token_prints_a_token_stored_only_as_a_hash(db, capsys, client):
+    user = UserFactory(username="clerk1")
+    call_command("create_token", "clerk1")
+    raw = capsys.readouterr().out.strip()
+    assert raw.startswith("gk_")
+    stored = ApiToken.objects.get(user=user)
+    assert stored.digest != raw and stored.digest == ApiToken.hash(raw)
+    assert client.get("/api/v1/orgs", headers={"Authorization": f"Bearer {raw}"}).status_code == 200
+    bad = client.get("/api/v1/orgs", headers={"Authorization": "Bearer gk_forged"})
+    assert bad.status_code == 401 and "detail" in bad.json()
+
+
+def test_create_token_for_unknown_user_fails_clearly(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no active user"):
+        call_command("create_token", "nobody")

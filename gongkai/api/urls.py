@@ -1,0 +1,57 @@
+"""The JSON API under /api/v1/: one NinjaAPI, a router per app, errors as {"detail": …}."""
+
+import logging
+import uuid
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from gongkai.api.auth import OptionalBearer
+
+log = logging.getLogger("gongkai.api")
+
+api = NinjaAPI(
+    title="Gongkai API",
+    version="1",
+    description="党务公开平台接口。Authorization: Bearer TOKEN（令牌由 `gongkai create_token USER` 签发）。",
+    auth=OptionalBearer(),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("未找到。")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    return api.create_response(request, {"detail": _("令牌无效或已停用。")}, status=401)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    return api.create_response(request, {"detail": _("请求参数有误。"), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc):
+    error_id = uuid.uuid4().hex[:12]
+    log.exception("API error %s", error_id)
+    return api.create_response(request, {"detail": _("服务器内部错误。"), "error_id": error_id}, status=500)
+
+
+def _register_routers() -> None:
+    from gongkai.orgs.api import router as orgs_router
+
+    api.add_router("/orgs", orgs_router)
+
+
+_register_routers()

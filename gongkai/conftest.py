@@ -1,0 +1,93 @@
+"""Shared test helpers: small factories over the real models, on the real database of the run."""
+
+import itertools
+
+import factory
+import pytest
+from django.core.cache import cache
+
+from gongkai.accounts.models import User
+from gongkai.orgs.models import Level, Membership, Organisation, Role, SectorType
+
+PASSWORD = "Test-Passw0rd!"
+_codes = itertools.count(1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+def make_org(
+    parent=None, *, level=Level.BRANCH, sector_type=SectorType.COMMUNITY, name=None, code=None, **kw
+):
+    """An organisation under `parent` (or a new root), through treebeard's API."""
+    n = next(_codes)
+    fields = {
+        "code": code or f"T{n:04d}",
+        "name": name or f"测试党组织{n}",
+        "level": level,
+        "sector_type": "" if level == Level.COMMITTEE else sector_type,
+        **kw,
+    }
+    if parent is None:
+        return Organisation.objects.add_root(fields)
+    return Organisation.objects.add_child(Organisation.objects.get(pk=parent.pk), fields)
+
+
+def grant(user, org, *roles):
+    for role in roles:
+        Membership.objects.get_or_create(user=user, org=org, role=role)
+    if hasattr(user, "_gongkai_grants"):
+        del user._gongkai_grants
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def tree(db):
+    """committee ─┬─ branch_a ── child_a
+    └─ branch_b"""
+    committee = make_org(level=Level.COMMITTEE, name="测试街道党工委", code="TC")
+    branch_a = make_org(committee, name="甲社区党支部", code="TA")
+    branch_b = make_org(committee, name="乙社区党支部", code="TB")
+    child_a = make_org(branch_a, name="甲社区第一党小组支部", code="TA1")
+    return type("Tree", (), {"committee": committee, "a": branch_a, "b": branch_b, "a1": child_a})
+
+
+@pytest.fixture
+def people(tree):
+    """One person per viewer kind the access rules care about."""
+    mk = UserFactory
+    return type(
+        "People",
+        (),
+        {
+            "member_a": grant(mk(), tree.a, Role.MEMBER),
+            "member_b": grant(mk(), tree.b, Role.MEMBER),
+            "member_a1": grant(mk(), tree.a1, Role.MEMBER),
+            "committee_a": grant(mk(), tree.a, Role.MEMBER, Role.COMMITTEE_MEMBER),
+            "clerk_a": grant(mk(), tree.a, Role.CLERK),
+            "secretary_a": grant(mk(), tree.a, Role.SECRETARY),
+            "reviewer_c": grant(mk(), tree.committee, Role.REVIEWER),
+            "inspector_c": grant(mk(), tree.committee, Role.INSPECTOR),
+            "auditor_c": grant(mk(), tree.committee, Role.AUDITOR),
+            "outsider": mk(),
+        },
+    )

@@ -1,0 +1,141 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Level(models.TextChoices):
+    COMMITTEE = "committee", _("党委")
+    GENERAL_BRANCH = "general_branch", _("党总支")
+    BRANCH = "branch", _("党支部")
+
+
+class SectorType(models.TextChoices):
+    ORGAN = "organ", _("机关")
+    COMMUNITY = "community", _("社区")
+    VILLAGE = "village", _("村")
+    SCHOOL = "school", _("学校")
+    AFFILIATED = "affiliated", _("处直单位")
+    NON_PUBLIC = "non_public", _("非公有制经济组织")
+    SOCIAL = "social", _("社会组织")
+
+
+class Organisation(MP_Node):
+    """R1: a node of the organisation tree; `path` (materialised) answers ancestor/descendant queries."""
+
+    code = models.SlugField(_("组织代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    level = models.CharField(_("层级"), max_length=20, choices=Level.choices)
+    sector_type = models.CharField(_("类型"), max_length=20, choices=SectorType.choices, blank=True)
+    # Listed on the public site; a hidden organisation is seen only by its members and staff above it.
+    is_public = models.BooleanField(_("对外公开"), default=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    is_demo = models.BooleanField(default=False, editable=False)
+
+    node_order_by = ["code"]
+
+    class Meta:
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(level="committee") | models.Q(sector_type=""),
+                name="committee_has_no_sector_type",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of the ancestors, root first, computed from the materialised path (no query)."""
+        step = self.steplen
+        return [self.path[:i] for i in range(step, len(self.path), step)]
+
+    def is_descendant_of(self, other: "Organisation", include_self: bool = True) -> bool:
+        if self.path == other.path:
+            return include_self
+        return self.path.startswith(other.path)
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("党员")
+    COMMITTEE_MEMBER = "committee_member", _("班子成员")
+    CLERK = "clerk", _("党务公开联络员")
+    SECRETARY = "secretary", _("书记")
+    REVIEWER = "reviewer", _("审核人")
+    CATALOGUE_OWNER = "catalogue_owner", _("目录制定单位")
+    SUPERVISOR = "supervisor", _("联系督导")
+    INSPECTOR = "inspector", _("领导小组办公室")
+    AUDITOR = "auditor", _("审计")
+
+
+# R2: staff roles apply to the organisation and all its descendants; the others only to the organisation.
+STAFF_ROLES = frozenset(
+    {
+        Role.CLERK,
+        Role.SECRETARY,
+        Role.REVIEWER,
+        Role.CATALOGUE_OWNER,
+        Role.SUPERVISOR,
+        Role.INSPECTOR,
+        Role.AUDITOR,
+    }
+)
+
+
+class Membership(models.Model):
+    """R2: a role a person holds in an organisation."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("组织角色")
+        verbose_name_plural = _("组织角色")
+        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="one_role_per_org")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.org} · {self.get_role_display()}"
+
+    @property
+    def is_staff_role(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+class LeadingGroupMember(models.Model):
+    """R3: the leading group (领导小组) and its office, as the plan names them."""
+
+    class Position(models.TextChoices):
+        LEADER = "leader", _("组长")
+        DEPUTY = "deputy", _("副组长")
+        MEMBER = "member", _("成员")
+        OFFICE_DIRECTOR = "office_director", _("办公室主任")
+        OFFICE_DEPUTY = "office_deputy", _("办公室副主任")
+
+    committee = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="leading_group")
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    position = models.CharField(_("组内职务"), max_length=20, choices=Position.choices)
+    office = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("办公室所在单位"),
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("领导小组成员")
+        verbose_name_plural = _("领导小组成员")
+        ordering = ["committee", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} {self.name}"

@@ -1,0 +1,27 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+# Each app contributes its part of the demo, in dependency order; each loader is idempotent.
+DEMO_LOADERS = [
+    "gongkai.orgs.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo (集里街道): organisations, people, leading group and content. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="only when the database has no organisation"
+        )
+
+    def handle(self, if_empty, **options):
+        from gongkai.orgs.models import Organisation
+
+        if if_empty and Organisation.objects.exists():
+            self.stdout.write("database not empty; demo not loaded")
+            return
+        for name in DEMO_LOADERS:
+            import_module(name).load()
+            self.stdout.write(f"loaded {name}")

@@ -1,0 +1,59 @@
+import logging
+import uuid
+
+from django.shortcuts import render
+from django.views.decorators.csrf import requires_csrf_token
+
+from gongkai import access
+from gongkai.orgs.models import LeadingGroupMember, Level, SectorType
+from gongkai.orgs.tree import nest
+
+log = logging.getLogger("gongkai")
+
+
+def home(request):
+    orgs = access.visible_orgs(request.user).filter(depth__lte=2).order_by("path")
+    return render(request, "portal/home.html", {"top_orgs": orgs})
+
+
+def guide(request):
+    return render(request, "portal/guide.html", {"sector_types": SectorType.choices})
+
+
+def org_directory(request):
+    orgs = list(access.visible_orgs(request.user).order_by("path"))
+    return render(request, "portal/org_directory.html", {"tree": nest(orgs), "count": len(orgs)})
+
+
+def org_detail(request, code):
+    org = access.get_org_or_404(request.user, code)
+    ancestors = list(access.visible_orgs(request.user).filter(path__in=org.ancestor_paths()).order_by("path"))
+    children = (
+        access.visible_orgs(request.user)
+        .filter(path__startswith=org.path, depth=org.depth + 1)
+        .order_by("path")
+    )
+    return render(
+        request,
+        "portal/org_detail.html",
+        {"org": org, "ancestors": ancestors, "children": children, "Level": Level},
+    )
+
+
+def leading_group(request):
+    members = LeadingGroupMember.objects.select_related("committee", "office").order_by(
+        "committee__path", "order"
+    )
+    return render(request, "portal/leading_group.html", {"members": members})
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # R25 of the security bar: a generic page with an id that is also in the server log.
+    error_id = uuid.uuid4().hex[:12]
+    log.error("server error %s on %s", error_id, request.path)
+    return render(request, "500.html", {"error_id": error_id}, status=500)

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from gongkai.api.urls import api
+
+urlpatterns = [
+    path("accounts/", include("gongkai.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+    path("", include("gongkai.portal.urls")),
+]
+
+handler404 = "gongkai.portal.views.not_found"
+handler500 = "gongkai.portal.views.server_error"
