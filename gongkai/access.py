@@ -54,6 +54,17 @@ class Grants:
     def member_orgs(self) -> list[Organisation]:
         return [m.org for m in self.memberships if m.role == Role.MEMBER]
 
+    def org_ids(self, role: str) -> list[int]:
+        return [m.org_id for m in self.memberships if m.role == role]
+
+    def member_tree_paths(self) -> set[str]:
+        """Paths of the user's member organisations and all their ancestors (for 本组织及下级)."""
+        paths: set[str] = set()
+        for org in self.member_orgs():
+            paths.update(org.ancestor_paths())
+            paths.add(org.path)
+        return paths
+
 
 def grants(user) -> Grants:
     """The user's grants, cached on the user object for the request."""
@@ -129,6 +140,138 @@ def can(user, action: str, obj=None) -> bool:
     except KeyError:
         raise ValueError(f"unknown action {action!r}") from None
     return bool(check(grants(user), obj))
+
+
+# ---- Disclosure items (R9, R10) -------------------------------------------------------------
+
+
+def visible_items(user, now=None):
+    """Items the user may read: R9 scopes for published items, everything for staff of the
+    organisation or an ancestor. Drafts, withheld and ended items reach only that staff."""
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Scope
+    from gongkai.disclosure.models import DisclosureItem, current_q
+
+    now = now or timezone.now()
+    g = grants(user)
+    audience = Q(scope=Scope.PUBLIC, public_from__lte=now)
+    if g.is_member:
+        audience |= Q(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS])
+        audience |= Q(scope=Scope.ORG_TREE, org_path__in=g.member_tree_paths())
+        audience |= Q(scope=Scope.ORG_MEMBERS, org_id__in=g.org_ids(Role.MEMBER))
+    committee = g.org_ids(Role.COMMITTEE_MEMBER)
+    if committee:
+        audience |= Q(scope__in=[Scope.COMMITTEE, Scope.ORG_MEMBERS], org_id__in=committee)
+    readable = current_q(now) & audience
+    staff_paths = g.paths(STAFF_ROLES)
+    if staff_paths:
+        readable |= path_q("org_path", staff_paths)
+    return DisclosureItem.objects.filter(readable)
+
+
+def get_item_or_404(user, pk, queryset=None):
+    qs = visible_items(user) if queryset is None else queryset
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise Http404 from None
+
+
+def can_see_attachment(user, attachment) -> bool:
+    """R13: an attachment kept inside is for the organisation's members and its staff only."""
+    item = attachment.item
+    if not visible_items(user).filter(pk=item.pk).exists():
+        return False
+    if not attachment.keep_inside:
+        return True
+    g = grants(user)
+    return g.is_staff_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
+
+
+def _item_roles(g: Grants, item) -> set[str]:
+    return g.roles_at(item.org)
+
+
+@rule("item.create")
+def _item_create(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("item.edit")
+def _item_edit(g: Grants, item) -> bool:
+    from gongkai.disclosure.models import State
+
+    return item.state == State.DRAFT and bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("item.submit")
+def _item_submit(g: Grants, item) -> bool:
+    return _item_edit(g, item)
+
+
+@rule("item.review")
+def _item_review(g: Grants, item) -> bool:
+    # R7: four eyes, the author never reviews their own item.
+    return Role.REVIEWER in _item_roles(g, item) and item.author_id != g.user.pk
+
+
+@rule("item.approve")
+def _item_approve(g: Grants, item) -> bool:
+    return Role.SECRETARY in _item_roles(g, item) and item.author_id != g.user.pk
+
+
+@rule("item.send_back")
+def _item_send_back(g: Grants, item) -> bool:
+    from gongkai.disclosure.models import State
+
+    if item.state == State.SUBMITTED:
+        return _item_review(g, item)
+    return item.state == State.REVIEWED and _item_approve(g, item)
+
+
+@rule("item.resolve_findings")
+def _item_resolve(g: Grants, item) -> bool:
+    return _item_review(g, item) or _item_approve(g, item)
+
+
+@rule("item.publish")
+def _item_publish(g: Grants, item) -> bool:
+    return bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("item.request_change")
+def _item_request_change(g: Grants, item) -> bool:
+    return bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("item.decide_change")
+def _item_decide_change(g: Grants, item) -> bool:
+    """R11: the catalogue owner approves changes, revocations and terminations."""
+    from gongkai.catalogue.models import current_version_for
+
+    version = current_version_for(item.org)
+    return version is not None and g.has_role(Role.CATALOGUE_OWNER, version.catalogue.owner)
+
+
+@rule("workplan.decide")
+def _workplan_decide(g: Grants, plan) -> bool:
+    from gongkai.catalogue.models import current_version_for
+
+    version = current_version_for(plan.org)
+    return version is not None and g.has_role(Role.CATALOGUE_OWNER, version.catalogue.owner)
+
+
+@rule("withholding.decide")
+def _withholding_decide(g: Grants, withholding) -> bool:
+    """R12: the upper organisation (any staff role that can approve there) accepts or overrules."""
+    parent = withholding.org.get_parent()
+    return parent is not None and bool(g.roles_at(parent) & {Role.SECRETARY, Role.INSPECTOR})
+
+
+@rule("item.view_staff")
+def _item_view_staff(g: Grants, item) -> bool:
+    return g.is_staff_at(item.org)
 
 
 @rule("org.view")

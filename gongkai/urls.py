@@ -7,6 +7,15 @@ urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
+    path("catalogue/", include("gongkai.catalogue.urls")),
+    path("", include("gongkai.disclosure.urls")),
+    path("work/obligations/", include("gongkai.obligations.urls")),
+    path("apply/", include("gongkai.applications.urls")),
+    path("feedback/", include("gongkai.feedback.urls")),
+    path("oversight/", include("gongkai.oversight.urls")),
+    path("archive/", include("gongkai.archive.urls")),
+    path("audit/", include("gongkai.audit.urls")),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -49,9 +49,27 @@ def server_error(request, exc):
 
 
 def _register_routers() -> None:
-    from gongkai.orgs.api import router as orgs_router
+    from gongkai.applications.api import router as applications
+    from gongkai.archive.api import router as archive
+    from gongkai.audit.api import router as audit
+    from gongkai.catalogue.api import router as catalogue
+    from gongkai.disclosure.api import router as disclosure
+    from gongkai.feedback.api import router as feedback
+    from gongkai.obligations.api import router as obligations
+    from gongkai.orgs.api import router as orgs
+    from gongkai.oversight.api import router as oversight
+    from gongkai.search.api import router as search
 
-    api.add_router("/orgs", orgs_router)
+    api.add_router("/orgs", orgs)
+    api.add_router("/catalogue", catalogue)
+    api.add_router("/items", disclosure)
+    api.add_router("/obligations", obligations)
+    api.add_router("/applications", applications)
+    api.add_router("/feedback", feedback)
+    api.add_router("/oversight", oversight)
+    api.add_router("/archive", archive)
+    api.add_router("/audit", audit)
+    api.add_router("/search", search)
 
 
 _register_routers()

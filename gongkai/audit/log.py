@@ -1,0 +1,71 @@
+"""Write audit entries: in the caller's transaction, after the change they record."""
+
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEntry, ChainHead
+
+# The client address of the current request, set by the middleware below.
+_address: ContextVar[str] = ContextVar("gongkai_audit_address", default="")
+
+# Keys never written into an entry, whatever a caller passes.
+_SECRET_KEYS = {"password", "token", "secret", "phone", "id_number", "contact", "email"}
+
+
+def client_address(request) -> str:
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
+
+
+class AuditContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _address.set(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _address.reset(token)
+
+
+def _scrub(data: dict) -> dict:
+    clean = {}
+    for key, value in (data or {}).items():
+        if key.lower() in _SECRET_KEYS:
+            continue
+        if isinstance(value, str):
+            value = value.replace("\r", " ").replace("\n", " ")[:500]
+        clean[key] = value
+    return clean
+
+
+def record(
+    *, action: str, obj=None, actor=None, data=None, result: str = "ok", org_path: str = ""
+) -> AuditEntry:
+    """Append one entry to the chain; must run inside the transaction of the change it records."""
+    with transaction.atomic():
+        ChainHead.objects.get_or_create(pk=1)
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        entry = AuditEntry(
+            sequence=head.sequence + 1,
+            at=timezone.localtime(timezone.now()),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_name=(actor.get_username() if actor is not None and actor.is_authenticated else "")[:150],
+            address=_address.get(),
+            action=action[:60],
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            org_path=org_path
+            or getattr(obj, "org_path", "")
+            or getattr(getattr(obj, "org", None), "path", ""),
+            result=result[:20],
+            data=_scrub(data),
+            prev_hash=head.hash,
+        )
+        entry.hash = entry.compute_hash()
+        entry.save()
+        head.sequence, head.hash = entry.sequence, entry.hash
+        head.save(update_fields=["sequence", "hash"])
+    return entry

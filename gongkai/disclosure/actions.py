@@ -1,0 +1,512 @@
+"""Every change to a disclosure item is one function here: one transaction, the row locked, the wrong
+state or actor refused, an event recorded. Pages, the API and jobs all call these."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import access
+from gongkai.audit.log import record
+from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
+from gongkai.lib import confidentiality, extract, filetypes
+from gongkai.lib.text import clean_line, clean_text
+from gongkai.numbering.models import next_number
+
+from .models import (
+    TRANSITIONS,
+    Attachment,
+    ChangeRequest,
+    DisclosureItem,
+    Finding,
+    ItemEvent,
+    State,
+    Withholding,
+    WorkPlan,
+)
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENTS = 10
+
+
+class ActionError(ValidationError):
+    """A refused action; its message is shown to the user as it is."""
+
+
+class NotAllowed(ActionError):
+    pass
+
+
+def _require(user, action: str, obj) -> None:
+    if not access.can(user, action, obj):
+        raise NotAllowed(_("您无权执行此操作。"))
+
+
+def _locked(item: DisclosureItem) -> DisclosureItem:
+    return DisclosureItem.objects.select_for_update().select_related("org", "catalogue_item").get(pk=item.pk)
+
+
+def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=()) -> None:
+    """Apply a transition of the table, or refuse it; record the event in the same transaction."""
+    allowed_from, to_state = TRANSITIONS[transition]
+    if item.state not in allowed_from:
+        raise ActionError(_("当前状态为“%(state)s”，不能执行此操作。") % {"state": State(item.state).label})
+    from_state = item.state
+    item.state = to_state
+    item.save(update_fields=["state", "updated_at", *fields])
+    _event(item, transition, by=by, from_state=from_state, note=note)
+
+
+def _event(item, action, *, by, from_state="", note=""):
+    ItemEvent.objects.create(
+        item=item, action=action, from_state=from_state, to_state=item.state, actor=by, note=note[:500]
+    )
+    record(
+        action=f"item.{action}", obj=item, actor=by, data={"from": from_state, "to": item.state, "note": note}
+    )
+
+
+def _validate_scope(scope: str, catalogue_item: CatalogueItem | None) -> str:
+    if scope not in Scope.values:
+        raise ActionError(_("公开范围无效。"))
+    if catalogue_item and SCOPE_WIDTH[scope] > SCOPE_WIDTH[catalogue_item.target_scope]:
+        raise ActionError(
+            _("公开范围不能宽于目录规定的范围（%(scope)s）。")
+            % {"scope": catalogue_item.get_target_scope_display()}
+        )
+    return scope
+
+
+def _content(fields: dict) -> dict:
+    out = {}
+    if "title" in fields:
+        out["title"] = clean_line(fields["title"], field=_("标题"), max_length=200)
+    if "body" in fields:
+        out["body"] = clean_text(fields["body"], field=_("正文"), max_length=50_000, required=False)
+    if "doc_number" in fields:
+        out["doc_number"] = clean_line(
+            fields["doc_number"] or "", field=_("文号"), max_length=60, required=False
+        )
+    for key in ("period_label", "stage"):
+        if key in fields:
+            out[key] = clean_line(fields[key] or "", field=key, max_length=40, required=False)
+    if "event_date" in fields:
+        out["event_date"] = fields["event_date"]
+    if "expires_at" in fields:
+        out["expires_at"] = fields["expires_at"]
+    return out
+
+
+@transaction.atomic
+def create_item(org, *, by, title, body="", catalogue_item=None, work_plan=None, scope=None, **extra):
+    """A draft under a catalogue item that applies to `org`, or under its approved work plan (R8)."""
+    _require(by, "item.create", org)
+    if catalogue_item is None and work_plan is None:
+        raise ActionError(_("请选择目录事项；目录外事项须先报批工作方案。"))
+    if catalogue_item is not None:
+        version = current_version_for(org)
+        applicable = version and CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists()
+        if not applicable:
+            raise ActionError(_("该目录事项不适用于本组织。"))
+        category = catalogue_item.category
+        scope = scope or catalogue_item.target_scope
+    else:
+        if work_plan.org_id != org.pk or work_plan.status != WorkPlan.Status.APPROVED:
+            raise ActionError(_("目录外事项须先经目录制定单位同意工作方案。"))
+        category = work_plan.category
+        scope = scope or Scope.ORG_MEMBERS
+    item = DisclosureItem(
+        org=org,
+        org_path=org.path,
+        catalogue_item=catalogue_item,
+        work_plan=work_plan,
+        category=category,
+        scope=_validate_scope(scope, catalogue_item),
+        author=by,
+        **_content({"title": title, "body": body, **extra}),
+    )
+    item.full_clean(exclude=["org_path", "author"])
+    item.save()
+    _event(item, "create", by=by)
+    return item
+
+
+@transaction.atomic
+def update_item(item, *, by, scope=None, **fields):
+    item = _locked(item)
+    _require(by, "item.edit", item)
+    changes = _content(fields)
+    if scope is not None:
+        changes["scope"] = _validate_scope(scope, item.catalogue_item)
+    for key, value in changes.items():
+        setattr(item, key, value)
+    item.save(update_fields=[*changes, "updated_at"])
+    _event(item, "update", by=by)
+    return item
+
+
+@transaction.atomic
+def add_attachment(item, uploaded, *, by, keep_inside=False):
+    """R13/security: type by content from an allow-list, size and count limits, a random stored name."""
+    item = _locked(item)
+    _require(by, "item.edit", item)
+    if item.attachments.count() >= MAX_ATTACHMENTS:
+        raise ActionError(_("每个事项最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
+    if uploaded.size == 0:
+        raise ActionError(_("附件为空文件。"))
+    if uploaded.size > MAX_ATTACHMENT_BYTES:
+        raise ActionError(_("附件不能超过 20 MB。"))
+    data = uploaded.read()
+    kind = filetypes.sniff(data)
+    if kind is None:
+        raise ActionError(_("附件类型不受支持：只接受 PDF、图片（PNG/JPEG/GIF/WebP）、DOCX、XLSX。"))
+    try:
+        text = extract.extract_text(data, kind)
+    except extract.ExtractError as exc:
+        raise ActionError(str(exc)) from None
+    name = clean_line(uploaded.name or "附件", field=_("文件名"), max_length=200)
+    stored = default_storage.save(
+        f"attachments/{secrets.token_hex(16)}{filetypes.EXTENSIONS[kind]}", ContentFile(data)
+    )
+    try:
+        attachment = Attachment.objects.create(
+            item=item,
+            original_name=name,
+            stored_name=stored,
+            kind=kind,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            text=text,
+            keep_inside=keep_inside,
+        )
+    except Exception:
+        default_storage.delete(stored)  # a failed action leaves no file behind
+        raise
+    _event(item, "attach", by=by, note=name)
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(attachment, *, by):
+    item = _locked(attachment.item)
+    _require(by, "item.edit", item)
+    stored = attachment.stored_name
+    attachment.delete()
+    transaction.on_commit(lambda: default_storage.delete(stored))
+    _event(item, "detach", by=by, note=attachment.original_name)
+
+
+@transaction.atomic
+def set_keep_inside(attachment, keep_inside: bool, *, by):
+    item = _locked(attachment.item)
+    if item.state not in (State.DRAFT, State.SUBMITTED, State.REVIEWED):
+        raise ActionError(_("已审批的事项不能再调整附件范围。"))
+    if not (access.can(by, "item.edit", item) or access.can(by, "item.resolve_findings", item)):
+        raise NotAllowed(_("您无权执行此操作。"))
+    attachment.keep_inside = keep_inside
+    attachment.save(update_fields=["keep_inside"])
+    _event(
+        item,
+        "attachment_scope",
+        by=by,
+        note=f"{attachment.original_name}: {'inside' if keep_inside else 'with item'}",
+    )
+
+
+def _scan(item) -> None:
+    """R13: (re)scan the body and each attachment's text; earlier decisions are dropped with the text."""
+    item.findings.all().delete()
+    rows = [
+        Finding(item=item, kind=h.kind, value=h.value[:60], start=h.start, end=h.end, context=h.context[:200])
+        for h in confidentiality.scan_text(item.body)
+    ]
+    for attachment in item.attachments.all():
+        rows += [
+            Finding(
+                item=item,
+                attachment=attachment,
+                kind=h.kind,
+                value=h.value[:60],
+                start=h.start,
+                end=h.end,
+                context=h.context[:200],
+            )
+            for h in confidentiality.scan_text(attachment.text)
+        ]
+    Finding.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def submit_item(item, *, by):
+    item = _locked(item)
+    _require(by, "item.submit", item)
+    if not item.title.strip():
+        raise ActionError(_("请填写标题。"))
+    _scan(item)
+    _move(item, "submit", by=by)
+    return item
+
+
+@transaction.atomic
+def review_item(item, *, by, note=""):
+    item = _locked(item)
+    _require(by, "item.review", item)
+    item.reviewer = by
+    _move(item, "review", by=by, note=note, fields=["reviewer"])
+    return item
+
+
+@transaction.atomic
+def resolve_finding(finding, *, by, mask: bool, reason: str = ""):
+    """The reviewer masks a hit (readers see the mask) or acknowledges it with a reason."""
+    item = _locked(finding.item)
+    _require(by, "item.resolve_findings", item)
+    if item.state not in (State.SUBMITTED, State.REVIEWED):
+        raise ActionError(_("只有审核、审批中的事项可以处理保密检查结果。"))
+    if mask and finding.attachment_id:
+        raise ActionError(_("附件中的内容无法直接遮盖：请确认可公开，或将该附件设为仅本组织党员可见。"))
+    if not mask:
+        reason = clean_line(reason, field=_("理由"), max_length=300)
+    finding.status = Finding.Status.MASKED if mask else Finding.Status.ACKNOWLEDGED
+    finding.reason = reason
+    finding.resolved_by = by
+    finding.resolved_at = timezone.now()
+    finding.save(update_fields=["status", "reason", "resolved_by", "resolved_at"])
+    _event(
+        item, "mask" if mask else "acknowledge", by=by, note=confidentiality.KIND_LABELS.get(finding.kind, "")
+    )
+    return finding
+
+
+def blocking_findings(item) -> list[Finding]:
+    return [f for f in item.findings.select_related("attachment", "item") if f.blocks()]
+
+
+@transaction.atomic
+def approve_item(item, *, by, note=""):
+    """R7 + R13: the secretary approves; an open hit on text going wider blocks approval."""
+    item = _locked(item)
+    _require(by, "item.approve", item)
+    blocking = blocking_findings(item)
+    if blocking:
+        raise ActionError(
+            _("保密检查发现 %(n)s 处敏感信息尚未处理（如%(kind)s），请审核人遮盖或确认后再审批。")
+            % {"n": len(blocking), "kind": confidentiality.KIND_LABELS.get(blocking[0].kind, "")}
+        )
+    masked = [
+        confidentiality.Hit(f.kind, f.value, f.start, f.end, f.context)
+        for f in item.findings.filter(status=Finding.Status.MASKED, attachment__isnull=True)
+    ]
+    item.published_body = confidentiality.apply_masks(item.body, masked)
+    item.approver = by
+    _move(item, "approve", by=by, note=note, fields=["approver", "published_body"])
+    return item
+
+
+@transaction.atomic
+def send_back_item(item, *, by, reason):
+    item = _locked(item)
+    _require(by, "item.send_back", item)
+    reason = clean_line(reason, field=_("退回理由"), max_length=500)
+    _move(item, "send_back", by=by, note=reason)
+    return item
+
+
+def _index_number(item, now) -> str:
+    year = timezone.localtime(now).year
+    seq = next_number(f"index:{item.org.code}:{year}")
+    return f"{item.org.code}-{year}-{item.category:02d}-{seq:05d}"
+
+
+@transaction.atomic
+def publish_item(item, *, by, now=None):
+    """R9/R10: published inside at once; a public-target item goes public after its internal period;
+    a short-term item expires after its period. A new version replaces the one it supersedes (R11)."""
+    item = _locked(item)
+    _require(by, "item.publish", item)
+    now = now or timezone.now()
+    rule = item.catalogue_item
+    item.published_at = now
+    if item.scope == Scope.PUBLIC:
+        item.public_from = now + timedelta(days=rule.min_internal_days if rule else 0)
+    if item.expires_at is None and rule and rule.duration == Duration.SHORT and rule.period_days:
+        item.expires_at = now + timedelta(days=rule.period_days)
+    item.index_number = _index_number(item, now)
+    _move(item, "publish", by=by, fields=["published_at", "public_from", "expires_at", "index_number"])
+    if item.supersedes_id:
+        old = _locked(item.supersedes)
+        old.ended_at = now
+        old.notice = item.notice
+        _move(old, "supersede", by=by, note=item.notice, fields=["ended_at", "notice"])
+    return item
+
+
+@transaction.atomic
+def request_change(item, *, by, kind, reason, new_title="", new_body=""):
+    item = _locked(item)
+    _require(by, "item.request_change", item)
+    if item.state != State.PUBLISHED:
+        raise ActionError(_("只有已公开的事项可以申请变更、撤销或终止。"))
+    if kind not in ChangeRequest.Kind.values:
+        raise ActionError(_("申请类型无效。"))
+    if item.change_requests.filter(status=ChangeRequest.Status.PENDING).exists():
+        raise ActionError(_("该事项已有待批准的申请。"))
+    request = ChangeRequest.objects.create(
+        item=item,
+        kind=kind,
+        reason=clean_line(reason, field=_("理由"), max_length=500),
+        new_title=clean_line(
+            new_title, field=_("新标题"), max_length=200, required=kind == ChangeRequest.Kind.CHANGE
+        ),
+        new_body=clean_text(new_body, field=_("新正文"), max_length=50_000, required=False),
+        requested_by=by,
+    )
+    _event(item, f"request_{kind}", by=by, note=request.reason)
+    return request
+
+
+@transaction.atomic
+def decide_change(request, *, by, approve: bool):
+    """R11: the catalogue owner approves; the decision is filed with the leading group. A change opens a
+    new version (a draft through the whole workflow); revocation and termination end the item now."""
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    item = _locked(request.item)
+    _require(by, "item.decide_change", item)
+    if request.status != ChangeRequest.Status.PENDING:
+        raise ActionError(_("该申请已处理。"))
+    version = current_version_for(item.org)
+    request.status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
+    request.decided_by = by
+    request.decided_at = timezone.now()
+    request.filed_with = version.catalogue.filing_body if version else ""
+    request.save(update_fields=["status", "decided_by", "decided_at", "filed_with"])
+    new_version = None
+    if approve and request.kind == ChangeRequest.Kind.CHANGE:
+        new_version = DisclosureItem.objects.create(
+            org=item.org,
+            org_path=item.org_path,
+            catalogue_item=item.catalogue_item,
+            work_plan=item.work_plan,
+            category=item.category,
+            title=request.new_title,
+            body=request.new_body or item.body,
+            doc_number=item.doc_number,
+            scope=item.scope,
+            event_date=item.event_date,
+            period_label=item.period_label,
+            stage=item.stage,
+            version=item.version + 1,
+            supersedes=item,
+            notice=request.reason,
+            author=request.requested_by,
+        )
+        _event(new_version, "create", by=by, note=request.reason)
+    elif approve:
+        item.ended_at = request.decided_at
+        item.notice = request.reason
+        _move(item, request.kind, by=by, note=request.reason, fields=["ended_at", "notice"])
+    _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
+    return new_version
+
+
+@transaction.atomic
+def submit_work_plan(org, *, by, title, body, category):
+    _require(by, "item.create", org)
+    plan = WorkPlan.objects.create(
+        org=org,
+        title=clean_line(title, field=_("方案名称"), max_length=200),
+        body=clean_text(body, field=_("方案内容"), max_length=20_000),
+        category=category,
+        created_by=by,
+    )
+    record(action="workplan.submit", obj=plan, actor=by)
+    return plan
+
+
+@transaction.atomic
+def decide_work_plan(plan, *, by, approve: bool, note=""):
+    plan = WorkPlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
+    _require(by, "workplan.decide", plan)
+    if plan.status != WorkPlan.Status.PENDING:
+        raise ActionError(_("该方案已处理。"))
+    plan.status = WorkPlan.Status.APPROVED if approve else WorkPlan.Status.REJECTED
+    plan.decided_by, plan.decided_at = by, timezone.now()
+    plan.decision_note = clean_line(note, field=_("审核意见"), max_length=500, required=False)
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record(action="workplan.decide", obj=plan, actor=by, data={"approve": approve})
+    return plan
+
+
+@transaction.atomic
+def file_withholding(org, catalogue_item, *, by, reason, explanation, until=None, period_label=""):
+    """R12: filed (备案) with the upper organisation, which accepts or overrules it."""
+    _require(by, "item.create", org)
+    if not CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists():
+        raise ActionError(_("该目录事项不适用于本组织。"))
+    if reason not in Withholding.Reason.values:
+        raise ActionError(_("请选择不予公开的理由。"))
+    if reason == Withholding.Reason.TEMPORARY and until is None:
+        raise ActionError(_("暂不公开须写明暂缓至哪一天。"))
+    if org.depth == 1:
+        raise ActionError(_("没有上级党组织可以备案。"))
+    withholding = Withholding.objects.create(
+        org=org,
+        catalogue_item=catalogue_item,
+        period_label=clean_line(period_label, field=_("所属期间"), max_length=40, required=False),
+        reason=reason,
+        explanation=clean_text(explanation, field=_("说明"), max_length=5000),
+        until=until,
+        filed_by=by,
+    )
+    record(action="withholding.file", obj=withholding, actor=by, data={"reason": reason})
+    return withholding
+
+
+@transaction.atomic
+def decide_withholding(withholding, *, by, accept: bool, note=""):
+    withholding = Withholding.objects.select_for_update().select_related("org").get(pk=withholding.pk)
+    _require(by, "withholding.decide", withholding)
+    if withholding.status != Withholding.Status.FILED:
+        raise ActionError(_("该备案已处理。"))
+    withholding.status = Withholding.Status.ACCEPTED if accept else Withholding.Status.OVERRULED
+    withholding.decided_by, withholding.decided_at = by, timezone.now()
+    withholding.decision_note = clean_line(note, field=_("审核意见"), max_length=500, required=False)
+    withholding.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record(action="withholding.decide", obj=withholding, actor=by, data={"accept": accept})
+    return withholding
+
+
+def settle_visibility(now=None) -> tuple[int, int]:
+    """The periodic job: record the moment items went public and expired (reads never wait for it)."""
+    now = now or timezone.now()
+    went_public = expired = 0
+    due = DisclosureItem.objects.filter(
+        state=State.PUBLISHED, scope=Scope.PUBLIC, public_from__lte=now, went_public_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in due.iterator():
+        with transaction.atomic():
+            item = DisclosureItem.objects.select_for_update().get(pk=pk)
+            if item.went_public_at is None and item.state == State.PUBLISHED:
+                item.went_public_at = item.public_from
+                item.save(update_fields=["went_public_at"])
+                _event(item, "went_public", by=None)
+                went_public += 1
+    for pk in (
+        DisclosureItem.objects.expired(now)
+        .filter(expired_recorded_at__isnull=True)
+        .values_list("pk", flat=True)
+    ):
+        with transaction.atomic():
+            item = DisclosureItem.objects.select_for_update().get(pk=pk)
+            if item.expired_recorded_at is None:
+                item.expired_recorded_at = item.expires_at
+                item.save(update_fields=["expired_recorded_at"])
+                _event(item, "expired", by=None)
+                expired += 1
+    return went_public, expired
