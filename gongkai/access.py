@@ -287,3 +287,52 @@ def _org_manage(g: Grants, org: Organisation) -> bool:
 @rule("org.view_members")
 def _org_view_members(g: Grants, org: Organisation) -> bool:
     return g.is_staff_at(org)
+
+
+# ---- Audit log and archive (R24–R26) ----------------------------------------------------------
+
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})
+
+
+@rule("audit.view")
+def _audit_view(g: Grants, obj=None) -> bool:
+    return bool(g.paths(AUDIT_ROLES))
+
+
+def visible_audit_entries(user):
+    """Entries of the organisations under the user's auditor/inspector roles. Entries tied to no
+    organisation (logins, jobs, purges) only for those holding the role at a root organisation."""
+    from gongkai.audit.models import AuditEntry
+
+    paths = grants(user).paths(AUDIT_ROLES)
+    if not paths:
+        return AuditEntry.objects.none()
+    readable = path_q("org_path", paths)
+    if any(len(p) == Organisation.steplen for p in paths):
+        readable |= Q(org_path="")
+    return AuditEntry.objects.filter(readable)
+
+
+def visible_snapshots(user):
+    """Archive snapshots: staff (auditors included) of the organisation or an ancestor."""
+    from gongkai.archive.models import Snapshot
+
+    return Snapshot.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
+def get_snapshot_or_404(user, code: str):
+    qs = visible_snapshots(user)
+    try:
+        return qs.select_related("org").get(code=code)
+    except qs.model.DoesNotExist:
+        raise Http404 from None
+
+
+@rule("archive.view")
+def _archive_view(g: Grants, snapshot) -> bool:
+    return any(snapshot.org_path.startswith(p) for p in g.paths(STAFF_ROLES))
+
+
+@rule("archive.export")
+def _archive_export(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & {Role.SECRETARY, Role.AUDITOR, Role.INSPECTOR})

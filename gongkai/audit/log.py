@@ -1,5 +1,6 @@
 """Write audit entries: in the caller's transaction, after the change they record."""
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
@@ -9,6 +10,9 @@ from .models import AuditEntry, ChainHead
 
 # The client address of the current request, set by the middleware below.
 _address: ContextVar[str] = ContextVar("gongkai_audit_address", default="")
+
+# Denials noted during the current request, written after the response (see record_denial).
+_denials: ContextVar[list | None] = ContextVar("gongkai_audit_denials", default=None)
 
 # Keys never written into an entry, whatever a caller passes.
 _SECRET_KEYS = {"password", "token", "secret", "phone", "id_number", "contact", "email"}
@@ -25,7 +29,8 @@ class AuditContextMiddleware:
     def __call__(self, request):
         token = _address.set(client_address(request))
         try:
-            return self.get_response(request)
+            with collect_denials():
+                return self.get_response(request)
         finally:
             _address.reset(token)
 
@@ -39,6 +44,16 @@ def _scrub(data: dict) -> dict:
             value = value.replace("\r", " ").replace("\n", " ")[:500]
         clean[key] = value
     return clean
+
+
+def _org_path_of(obj) -> str:
+    from gongkai.orgs.models import Organisation
+
+    if obj is None:
+        return ""
+    if isinstance(obj, Organisation):
+        return obj.path
+    return getattr(obj, "org_path", "") or getattr(getattr(obj, "org", None), "path", "")
 
 
 def record(
@@ -57,9 +72,7 @@ def record(
             action=action[:60],
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            org_path=org_path
-            or getattr(obj, "org_path", "")
-            or getattr(getattr(obj, "org", None), "path", ""),
+            org_path=org_path or _org_path_of(obj),
             result=result[:20],
             data=_scrub(data),
             prev_hash=head.hash,
@@ -69,3 +82,26 @@ def record(
         head.sequence, head.hash = entry.sequence, entry.hash
         head.save(update_fields=["sequence", "hash"])
     return entry
+
+
+def record_denial(*, action: str, obj=None, actor=None) -> None:
+    """An access denial. The refused action rolls back its transaction, so the entry cannot be written
+    inside it: in a request (or any `collect_denials()` block) it is written when the block ends, in a
+    transaction of its own; outside any transaction it is written at once."""
+    pending = _denials.get()
+    if pending is not None:
+        pending.append({"action": action, "obj": obj, "actor": actor})
+    elif not transaction.get_connection().in_atomic_block:
+        record(action=action, obj=obj, actor=actor, result="denied")
+
+
+@contextmanager
+def collect_denials():
+    token = _denials.set([])
+    try:
+        yield
+    finally:
+        pending = _denials.get() or []
+        _denials.reset(token)
+        for denial in pending:
+            record(**denial, result="denied")

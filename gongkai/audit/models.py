@@ -77,3 +77,37 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sequence}:{self.hash[:12]}"
+
+
+class ChainAnchor(models.Model):
+    """Where the kept chain starts: genesis, or the last purged entry (its hash becomes the new genesis)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.sequence}:{self.hash[:12]}"
+
+
+def chain_anchor(using: str = "default") -> ChainAnchor:
+    return ChainAnchor.objects.using(using).filter(pk=1).first() or ChainAnchor()
+
+
+class DailyHead(models.Model):
+    """R26: the chain head at the end of a day, published so anyone can keep it and check later."""
+
+    day = models.DateField(_("日期"), unique=True)
+    sequence = models.PositiveBigIntegerField(_("末条序号"))
+    hash = models.CharField(_("链头哈希"), max_length=64)
+    entries = models.PositiveIntegerField(_("当日条数"), default=0)
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("每日链头")
+        verbose_name_plural = _("每日链头")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.sequence}"

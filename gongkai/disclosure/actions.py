@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
-from gongkai.audit.log import record
+from gongkai.archive.actions import archive_item
+from gongkai.audit.log import record, record_denial
 from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
 from gongkai.lib import confidentiality, extract, filetypes
 from gongkai.lib.text import clean_line, clean_text
@@ -45,6 +46,7 @@ class NotAllowed(ActionError):
 
 def _require(user, action: str, obj) -> None:
     if not access.can(user, action, obj):
+        record_denial(action=action, obj=obj, actor=user)  # written after the rollback (audit.log)
         raise NotAllowed(_("您无权执行此操作。"))
 
 
@@ -344,6 +346,7 @@ def publish_item(item, *, by, now=None):
         old.ended_at = now
         old.notice = item.notice
         _move(old, "supersede", by=by, note=item.notice, fields=["ended_at", "notice"])
+    archive_item(item, event="change" if item.supersedes_id else "publish", by=by, now=now)  # R24
     return item
 
 
@@ -411,6 +414,7 @@ def decide_change(request, *, by, approve: bool):
         item.ended_at = request.decided_at
         item.notice = request.reason
         _move(item, request.kind, by=by, note=request.reason, fields=["ended_at", "notice"])
+        archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
     _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
     return new_version
 
