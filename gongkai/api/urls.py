@@ -38,6 +38,9 @@ def invalid(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # ninja's own message for a body that is not JSON: answer like any other invalid input.
+        return api.create_response(request, {"detail": _("请求内容不是有效的 JSON。")}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
