@@ -336,3 +336,31 @@ def _archive_view(g: Grants, snapshot) -> bool:
 @rule("archive.export")
 def _archive_export(g: Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.SECRETARY, Role.AUDITOR, Role.INSPECTOR})
+
+
+# ---- Obligations, compliance, calendar (R14, R15, R29) — owned by gongkai/obligations --------
+
+
+def visible_obligations(user):
+    """Obligations of the organisations where the user holds a staff role (inherited down the tree)."""
+    from gongkai.obligations.models import Obligation
+
+    return Obligation.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
+@rule("calendar.manage")
+def _calendar_manage(g: Grants, obj=None) -> bool:
+    """R15: the working-day calendar is national: superusers and inspectors of a root organisation."""
+    if g.user is not None and g.user.is_authenticated and g.user.is_active and g.user.is_superuser:
+        return True
+    return any(m.role == Role.INSPECTOR and m.org.depth == 1 for m in g.memberships)
+
+
+@rule("obligation.register_event")
+def _obligation_register_event(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("obligation.view")
+def _obligation_view(g: Grants, org: Organisation) -> bool:
+    return g.is_staff_at(org)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("", include("gongkai.disclosure.urls")),
     path("work/obligations/", include("gongkai.obligations.urls")),
+    path("work/", include("gongkai.obligations.workbench_urls")),
+    path("notifications/", include("gongkai.notifications.urls")),
     path("apply/", include("gongkai.applications.urls")),
     path("feedback/", include("gongkai.feedback.urls")),
     path("oversight/", include("gongkai.oversight.urls")),

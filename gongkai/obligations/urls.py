@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "obligations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.obligation_list, name="list"),
+    path("compliance/", views.compliance_page, name="compliance"),
+    path("events/new/", views.register_event, name="register_event"),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/<int:pk>/delete/", views.delete_override, name="delete_override"),
+]

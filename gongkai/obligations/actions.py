@@ -1,0 +1,288 @@
+"""Changes to obligations and the calendar: one transaction each, audited. Pages, API, jobs call these."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import access
+from gongkai.audit.log import record
+from gongkai.catalogue.models import CatalogueItem, CatalogueVersion, Timing
+from gongkai.lib import workdays
+from gongkai.lib.text import clean_line
+from gongkai.numbering.models import next_number
+from gongkai.orgs.models import Organisation
+
+from . import calendar
+from .models import CalendarOverride, CalendarYear, Kind, Obligation
+from .periods import periods
+
+
+class ActionError(ValidationError):
+    """A refused action; its message is shown to the user as it is."""
+
+
+def _require(user, action: str, obj=None) -> None:
+    if not access.can(user, action, obj):
+        raise ActionError(_("您无权执行此操作。"))
+
+
+def _fresh_overrides() -> workdays.Overrides:
+    # Inside a calendar transaction: read the rows just written, not the cache.
+    days = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    return workdays.Overrides(days=days, years=years)
+
+
+# ---- Generation (R14) ------------------------------------------------------------------------
+
+
+def _versions_by_owner_path() -> dict[str, int]:
+    """owner path -> the current published version id (the highest number of its catalogues)."""
+    best: dict[str, tuple[int, int]] = {}
+    for path, number, pk in CatalogueVersion.objects.filter(published_at__isnull=False).values_list(
+        "catalogue__owner__path", "number", "pk"
+    ):
+        if path not in best or number > best[path][0]:
+            best[path] = (number, pk)
+    return {path: pk for path, (_n, pk) in best.items()}
+
+
+def generate_obligations(year: int, orgs=None) -> int:
+    """Materialise the long-term and periodic obligations of `year` for every organisation (or `orgs`).
+
+    Idempotent and safe to run twice at once: the unique constraint drops the rows that exist.
+    A fixed number of queries whatever the number of organisations; returns the rows attempted."""
+    versions = _versions_by_owner_path()
+    if not versions:
+        return 0
+    items_by_version: dict[int, list[CatalogueItem]] = {}
+    for item in CatalogueItem.objects.filter(
+        version_id__in=versions.values(), timing__in=[Timing.NONE, Timing.PERIODIC]
+    ):
+        items_by_version.setdefault(item.version_id, []).append(item)
+    due = calendar.DueDates(calendar.current_overrides())
+    org_qs = Organisation.objects.all() if orgs is None else orgs
+    rows = []
+    for org in org_qs.only("pk", "path", "sector_type").order_by("path").iterator(chunk_size=2000):
+        version_id = next(
+            (versions[p] for p in reversed([*org.ancestor_paths(), org.path]) if p in versions), None
+        )
+        for item in items_by_version.get(version_id, ()):
+            if item.sector_types and f",{org.sector_type}," not in item.sector_types:
+                continue
+            if item.timing == Timing.NONE:
+                specs = [("long_term", "", date(year, 1, 1), None, date(year, 1, 1))]
+                kind = Kind.LONG_TERM
+            else:
+                specs = [(k, label, s, e, e) for k, label, s, e in periods(item.cadence, year)]
+                kind = Kind.PERIODIC
+            for key, label, start, end, count_from in specs:
+                due_date, uncovered = due(count_from, item.due_offset)
+                rows.append(
+                    Obligation(
+                        org_id=org.pk,
+                        org_path=org.path,
+                        sector_type=org.sector_type,
+                        catalogue_item_id=item.pk,
+                        category=item.category,
+                        kind=kind,
+                        key=key,
+                        year=year,
+                        period_label=label,
+                        period_start=start,
+                        period_end=end,
+                        start_date=count_from,
+                        offset=item.due_offset,
+                        due_date=due_date,
+                        calendar_not_covered=uncovered,
+                    )
+                )
+    Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)
+
+
+# ---- Timely and staged obligations: a clerk registers the event -----------------------------
+
+
+@transaction.atomic
+def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
+    """R14: a timely item's event (or a staged item's stage) happened: one obligation, due N working
+    days after it."""
+    _require(by, "obligation.register_event", org)
+    if not CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists():
+        raise ActionError(_("该目录事项不适用于本组织。"))
+    if catalogue_item.timing not in (Timing.TIMELY, Timing.STAGED):
+        raise ActionError(_("只有及时公开、分阶段公开的事项需要登记事项发生。"))
+    if not isinstance(event_date, date):
+        raise ActionError(_("请填写事项发生日期。"))
+    today = timezone.localdate()
+    if event_date > today:
+        raise ActionError(_("事项发生日期不能晚于今天。"))
+    if event_date < today - timedelta(days=366):
+        raise ActionError(_("事项发生日期不能早于一年前。"))
+    note = clean_line(note, field=_("事项说明"), max_length=200)
+    if catalogue_item.timing == Timing.STAGED:
+        if stage not in catalogue_item.stages:
+            raise ActionError(_("请选择该事项的公开阶段。"))
+        kind = Kind.STAGED
+    else:
+        stage, kind = "", Kind.TIMELY
+    due_date, uncovered = calendar.due_date(event_date, catalogue_item.due_offset, calendar.current_overrides())
+    obligation = Obligation.objects.create(
+        org=org,
+        org_path=org.path,
+        sector_type=org.sector_type,
+        catalogue_item=catalogue_item,
+        category=catalogue_item.category,
+        kind=kind,
+        key=f"E{next_number(f'obligation-event:{org.code}')}",
+        year=event_date.year,
+        period_label=stage,
+        event_date=event_date,
+        event_note=note,
+        stage=stage,
+        start_date=event_date,
+        offset=catalogue_item.due_offset,
+        due_date=due_date,
+        calendar_not_covered=uncovered,
+        registered_by=by,
+    )
+    record(
+        action="obligation.register_event",
+        obj=obligation,
+        actor=by,
+        data={"event_date": event_date.isoformat(), "stage": stage, "due": str(due_date)},
+    )
+    return obligation
+
+
+# ---- Fulfilment: called by disclosure.actions.publish_item in its transaction ---------------
+
+
+def _pick(candidates: list[Obligation], item, on: date) -> Obligation | None:
+    if not candidates:
+        return None
+    kind = candidates[0].kind
+    if kind == Kind.LONG_TERM:
+        return candidates[0]
+    exact = {
+        Kind.PERIODIC: lambda o: item.period_label and o.period_label == item.period_label,
+        Kind.TIMELY: lambda o: item.event_date and o.event_date == item.event_date,
+        Kind.STAGED: lambda o: item.stage and o.stage == item.stage,
+    }[kind]
+    for o in candidates:
+        if exact(o):
+            return o
+    # No exact match: the oldest open one that has already begun (never a future period).
+    begun = [o for o in candidates if (o.period_start or o.start_date) <= on]
+    return begun[0] if begun else None
+
+
+def fulfil_for_item(item) -> Obligation | None:
+    """Publishing an item fulfils its obligation (R14); a new version of a published item does not."""
+    if item.catalogue_item_id is None or item.supersedes_id or item.published_at is None:
+        return None
+    on = timezone.localdate(item.published_at)
+    candidates = list(
+        Obligation.objects.select_for_update()
+        .filter(org_id=item.org_id, catalogue_item_id=item.catalogue_item_id, fulfilled_at__isnull=True)
+        .order_by("start_date", "pk")
+    )
+    obligation = _pick(candidates, item, on)
+    if obligation is None:
+        return None
+    obligation.fulfilled_at = item.published_at
+    obligation.fulfilled_on = on
+    obligation.fulfilled_item = item
+    obligation.save(update_fields=["fulfilled_at", "fulfilled_on", "fulfilled_item"])
+    record(
+        action="obligation.fulfil",
+        obj=obligation,
+        actor=item.approver if item.approver_id else None,
+        data={"item": item.pk, "on": on.isoformat(), "due": str(obligation.due_date)},
+    )
+    return obligation
+
+
+# ---- Calendar (R15) --------------------------------------------------------------------------
+
+
+def _recompute(since: date, until: date) -> int:
+    """Recompute the open deadlines a change between `since` and `until` may move (R15)."""
+    overrides = _fresh_overrides()
+    affected = (
+        Obligation.objects.select_for_update()
+        .filter(fulfilled_at__isnull=True, start_date__lt=until)
+        .filter(Q(due_date__isnull=True) | Q(due_date__gte=since))
+    )
+    changed = []
+    for o in affected:
+        due_date, uncovered = calendar.due_date(o.start_date, o.offset, overrides)
+        if (due_date, uncovered) != (o.due_date, o.calendar_not_covered):
+            o.due_date, o.calendar_not_covered = due_date, uncovered
+            changed.append(o)
+    Obligation.objects.bulk_update(changed, ["due_date", "calendar_not_covered"], batch_size=1000)
+    transaction.on_commit(calendar.invalidate)
+    return len(changed)
+
+
+@transaction.atomic
+def enter_year_schedule(year: int, holidays: str, adjusted_workdays: str, *, by) -> int:
+    """The State Council's schedule for `year`, entered in one form: replaces that year's overrides,
+    marks the year covered, recomputes the open deadlines. Returns how many deadlines moved."""
+    _require(by, "calendar.manage")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ActionError(_("年份应在 2000 至 2100 之间。"))
+    days = calendar.parse_schedule(year, holidays, adjusted_workdays)
+    CalendarOverride.objects.filter(date__year=year).delete()
+    CalendarOverride.objects.bulk_create(
+        [CalendarOverride(date=d, is_working_day=w, note=n, updated_by=by) for d, (w, n) in sorted(days.items())]
+    )
+    entry, _created = CalendarYear.objects.update_or_create(year=year, defaults={"entered_by": by})
+    moved = _recompute(date(year, 1, 1), date(year, 12, 31))
+    record(
+        action="calendar.enter_year",
+        obj=entry,
+        actor=by,
+        data={
+            "year": year,
+            "holidays": sum(1 for w, _n in days.values() if not w),
+            "workdays": sum(1 for w, _n in days.values() if w),
+            "moved": moved,
+        },
+    )
+    return moved
+
+
+@transaction.atomic
+def set_override(day: date, is_working_day: bool, *, by, note: str = "") -> int:
+    """One day made a holiday or a working day; the open deadlines it affects move at once."""
+    _require(by, "calendar.manage")
+    if not isinstance(day, date):
+        raise ActionError(_("请填写日期。"))
+    note = clean_line(note, field=_("说明"), max_length=100, required=False)
+    override, _created = CalendarOverride.objects.update_or_create(
+        date=day, defaults={"is_working_day": is_working_day, "note": note, "updated_by": by}
+    )
+    moved = _recompute(day, day)
+    record(
+        action="calendar.set_override",
+        obj=override,
+        actor=by,
+        data={"date": day.isoformat(), "working": is_working_day, "note": note, "moved": moved},
+    )
+    return moved
+
+
+@transaction.atomic
+def delete_override(override: CalendarOverride, *, by) -> int:
+    _require(by, "calendar.manage")
+    override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+    day = override.date
+    record(action="calendar.delete_override", obj=override, actor=by, data={"date": day.isoformat()})
+    override.delete()
+    return _recompute(day, day)

@@ -1,0 +1,131 @@
+"""R15: the working-day calendar as the app sees it: the package plus the admin's overrides, cached."""
+
+import re
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from gongkai.lib import workdays
+
+from .models import CalendarOverride, CalendarYear
+
+CACHE_KEY = "gongkai:calendar_overrides:v1"
+MAX_HOLIDAY_SPAN = 15  # days; a longer "holiday" is a typo, not a festival
+
+
+def current_overrides() -> workdays.Overrides:
+    """The overrides from the database, cached until a calendar action invalidates them."""
+    ov = cache.get(CACHE_KEY)
+    if ov is None:
+        days = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+        years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+        ov = workdays.Overrides(days=days, years=years)
+        cache.set(CACHE_KEY, ov, 3600)
+    return ov
+
+
+def invalidate() -> None:
+    cache.delete(CACHE_KEY)
+
+
+def due_date(start: date, offset: int, overrides: workdays.Overrides) -> tuple[date | None, bool]:
+    """(deadline, not covered): a deadline the calendar cannot tell is None and flagged, never guessed."""
+    try:
+        return workdays.add_working_days(start, offset, overrides), False
+    except workdays.CalendarNotCovered:
+        return None, True
+
+
+class DueDates:
+    """Memoised due_date() for bulk generation: many rows share (start, offset)."""
+
+    def __init__(self, overrides: workdays.Overrides):
+        self.overrides = overrides
+        self._memo: dict[tuple[date, int], tuple[date | None, bool]] = {}
+
+    def __call__(self, start: date, offset: int) -> tuple[date | None, bool]:
+        key = (start, offset)
+        if key not in self._memo:
+            self._memo[key] = due_date(start, offset, self.overrides)
+        return self._memo[key]
+
+
+_DATE = r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+_RANGE = re.compile(rf"^{_DATE}(?:\s*(?:至|到|~|～|—|--)\s*{_DATE})?\s*(.*)$")
+
+
+def _mkdate(y, m, d, lineno, errors) -> date | None:
+    try:
+        return date(int(y), int(m), int(d))
+    except ValueError:
+        errors.append(_("第 %(n)s 行：日期 %(y)s-%(m)s-%(d)s 不存在。") % {"n": lineno, "y": y, "m": m, "d": d})
+        return None
+
+
+def parse_schedule(year: int, holidays: str, workdays_text: str) -> dict[date, tuple[bool, str]]:
+    """Parse the one-form schedule (holiday ranges, adjusted working days) into day overrides.
+
+    Raises ValidationError with every problem, each naming its line, so nothing half-saves."""
+    errors: list[str] = []
+    days: dict[date, tuple[bool, str]] = {}
+
+    def lines(text):
+        for n, raw in enumerate((text or "").splitlines(), 1):
+            line = raw.strip()
+            if line:
+                yield n, line
+
+    for n, line in lines(holidays):
+        m = _RANGE.match(line)
+        if not m:
+            errors.append(
+                _("放假安排第 %(n)s 行无法识别：“%(line)s”。格式如：2027-01-01 至 2027-01-03 元旦")
+                % {"n": n, "line": line[:40]}
+            )
+            continue
+        first = _mkdate(*m.group(1, 2, 3), n, errors)
+        last = _mkdate(*m.group(4, 5, 6), n, errors) if m.group(4) else first
+        if first is None or last is None:
+            continue
+        note = m.group(7).strip()[:100]
+        if last < first:
+            errors.append(_("放假安排第 %(n)s 行：结束日期早于开始日期。") % {"n": n})
+            continue
+        if (last - first).days >= MAX_HOLIDAY_SPAN:
+            errors.append(_("放假安排第 %(n)s 行：一次放假超过 %(k)s 天，请检查日期。") % {"n": n, "k": MAX_HOLIDAY_SPAN})
+            continue
+        d = first
+        while d <= last:
+            if d.year != year:
+                errors.append(_("放假安排第 %(n)s 行：%(d)s 不在 %(y)s 年内。") % {"n": n, "d": d, "y": year})
+                break
+            days[d] = (False, note)
+            d += timedelta(days=1)
+
+    for n, line in lines(workdays_text):
+        m = _RANGE.match(line)
+        if not m or m.group(4):
+            errors.append(
+                _("调休上班第 %(n)s 行无法识别：“%(line)s”。每行一个日期，如：2027-02-20")
+                % {"n": n, "line": line[:40]}
+            )
+            continue
+        d = _mkdate(*m.group(1, 2, 3), n, errors)
+        if d is None:
+            continue
+        if d.year != year:
+            errors.append(_("调休上班第 %(n)s 行：%(d)s 不在 %(y)s 年内。") % {"n": n, "d": d, "y": year})
+        elif d.weekday() < 5:
+            errors.append(_("调休上班第 %(n)s 行：%(d)s 是周一至周五，本来就是工作日。") % {"n": n, "d": d})
+        elif d in days:
+            errors.append(_("调休上班第 %(n)s 行：%(d)s 已列为放假日。") % {"n": n, "d": d})
+        else:
+            days[d] = (True, m.group(7).strip()[:100] or str(_("调休上班")))
+
+    if not errors and not any(not working for working, _n in days.values()):
+        errors.append(_("请至少填写一行放假安排（法定节假日）。"))
+    if errors:
+        raise ValidationError(errors)
+    return days

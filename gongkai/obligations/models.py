@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongkai.catalogue.models import CatalogueItem, Category
+from gongkai.orgs.models import Organisation
+
+
+class CalendarOverride(models.Model):
+    """R15: an admin's decision for one day; wins over the chinese-calendar package."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_working_day else '放假'}"
+
+
+class CalendarYear(models.Model):
+    """R15: a year whose official schedule an admin entered in full, so it counts as covered."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("已录入年度放假安排")
+        verbose_name_plural = _("已录入年度放假安排")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Kind(models.TextChoices):
+    LONG_TERM = "long_term", _("长期公开")
+    PERIODIC = "periodic", _("定期公开")
+    TIMELY = "timely", _("及时公开")
+    STAGED = "staged", _("分阶段公开")
+
+
+class Status(models.TextChoices):
+    """R14. Computed from the row and today (see status.py), never stored."""
+
+    DONE_ON_TIME = "done_on_time", _("按时完成")
+    DONE_LATE = "done_late", _("逾期完成")
+    OVERDUE = "overdue", _("已逾期")
+    DUE_SOON = "due_soon", _("即将到期")
+    WITHHELD = "withheld", _("不予公开（已备案）")
+    NOT_YET_DUE = "not_yet_due", _("未到期")
+
+
+STATUS_CSS = {
+    Status.DONE_ON_TIME: "ok",
+    Status.DONE_LATE: "warn",
+    Status.OVERDUE: "bad",
+    Status.DUE_SOON: "warn",
+    Status.WITHHELD: "light",
+    Status.NOT_YET_DUE: "light",
+}
+
+
+class Obligation(models.Model):
+    """R14: one thing an organisation must disclose: per period, event or stage of a catalogue item."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="obligations")
+    # Denormalised so compliance groups and access filters need no join (orgs do not move).
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    sector_type = models.CharField(max_length=20, blank=True, editable=False)
+    catalogue_item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="+")
+    category = models.PositiveSmallIntegerField(_("目录类别"), choices=Category.choices)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    # What makes the row unique within (org, catalogue item): "long_term", "2026-Q3", "E12"…
+    key = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField(_("年度"), db_index=True)
+    period_label = models.CharField(_("所属期间"), max_length=40, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    event_date = models.DateField(_("事项发生日期"), null=True, blank=True)
+    event_note = models.CharField(_("事项说明"), max_length=200, blank=True)
+    stage = models.CharField(_("阶段"), max_length=40, blank=True)
+    # The deadline counts `offset` working days from `start_date` (R15).
+    start_date = models.DateField()
+    offset = models.PositiveSmallIntegerField(default=0)
+    due_date = models.DateField(_("截止日期"), null=True, blank=True, db_index=True)
+    # R15: the deadline falls in a year no calendar covers: stored as null, never guessed.
+    calendar_not_covered = models.BooleanField(default=False)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_on = models.DateField(null=True, blank=True)
+    fulfilled_item = models.ForeignKey(
+        "disclosure.DisclosureItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公开义务")
+        verbose_name_plural = _("公开义务")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "catalogue_item", "key"], name="one_obligation_per_key")
+        ]
+        indexes = [
+            models.Index(fields=["year", "org_path"], name="obligation_year_path"),
+            models.Index(fields=["fulfilled_on", "due_date"], name="obligation_open_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.catalogue_item} · {self.period_label or self.stage or self.key}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_at is None
+
+    # `status` is annotated by status.with_status(); these read it.
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def status_css(self) -> str:
+        return STATUS_CSS[self.status]

@@ -1,0 +1,290 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai import access
+from gongkai.catalogue.models import CatalogueItem, Category, Timing
+from gongkai.orgs.models import Organisation, Role, SectorType
+
+from . import actions, compliance
+from .calendar import current_overrides
+from .forms import EventForm, FilterForm, OverrideForm, YearScheduleForm
+from .models import CalendarOverride, CalendarYear
+from .status import STATUS_CSS, today, with_status
+from .todos import todos_for
+
+
+def _staff_or_404(user):
+    if not access.grants(user).is_staff:
+        raise Http404
+
+
+def _filters(request) -> dict:
+    form = FilterForm(request.GET)
+    form.is_valid()
+    values = dict(form.cleaned_data)
+    if "year" in form.errors or values.get("year") is None:
+        values["year"] = timezone.localdate().year
+    return form, values
+
+
+@login_required
+def obligation_list(request):
+    """The drill-down: the user's organisations' obligations, filtered."""
+    _staff_or_404(request.user)
+    form, f = _filters(request)
+    qs = access.visible_obligations(request.user).filter(year=f["year"])
+    org = None
+    if f.get("org"):
+        org = Organisation.objects.filter(code=f["org"]).first()
+        if org is None or not access.can(request.user, "obligation.view", org):
+            raise Http404
+        qs = qs.filter(org_path__startswith=org.path)
+    if f.get("sector_type"):
+        qs = qs.filter(sector_type=f["sector_type"])
+    if f.get("category"):
+        qs = qs.filter(category=f["category"])
+    qs = with_status(qs)
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    qs = qs.select_related("org", "catalogue_item").order_by("due_date", "org_path", "pk")
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "obligations/list.html",
+        {
+            "form": form,
+            "page": page,
+            "org": org,
+            "year": f["year"],
+            "status_css": STATUS_CSS,
+            "query": query.urlencode(),
+            "can_register": bool(access.grants(request.user).paths({Role.CLERK, Role.SECRETARY})),
+        },
+    )
+
+
+def _compliance_data(request):
+    _staff_or_404(request.user)
+    form, f = _filters(request)
+    qs = access.visible_obligations(request.user).filter(year=f["year"])
+    if f.get("sector_type"):
+        qs = qs.filter(sector_type=f["sector_type"])
+    figures = compliance.compute(qs, today())
+    orgs = list(Organisation.objects.filter(pk__in=list(figures["by_org"])).order_by("path"))
+    categories = list(Category.choices)
+    rows = [
+        {
+            "org": org,
+            "total": figures["by_org"][org.pk],
+            "cells": [(value, figures["cells"].get((org.pk, value))) for value, _label in categories],
+        }
+        for org in orgs
+    ]
+    sector_labels = dict(SectorType.choices)
+    by_sector = [
+        (sector_labels.get(k, _("党委")), v) for k, v in sorted(figures["by_sector_type"].items())
+    ]
+    by_category = [(label, figures["by_category"].get(value)) for value, label in categories]
+    return form, f, rows, categories, by_sector, by_category
+
+
+@login_required
+def compliance_page(request):
+    form, f, rows, categories, by_sector, by_category = _compliance_data(request)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export(fmt, f["year"], rows, categories)
+    return render(
+        request,
+        "obligations/compliance.html",
+        {
+            "filter_fields": [form["year"], form["sector_type"]],
+            "year": f["year"],
+            "rows": rows,
+            "categories": categories,
+            "by_sector": by_sector,
+            "by_category": by_category,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _export_rows(rows, categories):
+    head = [_("组织代码"), _("党组织"), _("组织类型"), _("义务总数"), _("按时完成"), _("逾期完成"), _("已逾期"), _("按时率")]
+    head += [f"{label}（{_('按时率')}）" for _v, label in categories]
+    yield head
+    for row in rows:
+        t, org = row["total"], row["org"]
+        yield [
+            org.code,
+            org.name,
+            str(org.get_sector_type_display()) if org.sector_type else "",
+            t.total,
+            t.on_time,
+            t.late,
+            t.overdue,
+            t.rate_text,
+            *[(cell.rate_text if cell else "") for _v, cell in row["cells"]],
+        ]
+
+
+def _export(fmt, year, rows, categories):
+    name = f"compliance-{year}.{fmt}"
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(buf)
+        for line in _export_rows(rows, categories):
+            writer.writerow([_safe_cell(v) for v in line])
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_("公开义务完成情况"))
+        for line in _export_rows(rows, categories):
+            ws.append([_safe_cell(v) for v in line])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _safe_cell(value):
+    # Spreadsheet formula injection: text starting with = + - @ is kept as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+@login_required
+def register_event(request):
+    """A clerk registers that a timely item's event (or a stage) happened: one obligation (R14)."""
+    g = access.grants(request.user)
+    paths = g.paths({Role.CLERK, Role.SECRETARY})
+    if not paths:
+        raise Http404
+    orgs = list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
+    form = EventForm(request.POST or None)
+    form.fields["org"].choices = [(o.code, o.name) for o in orgs]
+    items = list(
+        CatalogueItem.objects.filter(
+            timing__in=[Timing.TIMELY, Timing.STAGED], version__published_at__isnull=False
+        ).order_by("category", "number")
+    )
+    form.fields["catalogue_item"].choices = [
+        (i.pk, f"{i.get_category_display()} · {i.title}（{i.timing_text()}）") for i in items
+    ]
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in orgs if o.code == form.cleaned_data["org"])
+        item = next(i for i in items if i.pk == form.cleaned_data["catalogue_item"])
+        try:
+            obligation = actions.register_event(
+                org,
+                item,
+                by=request.user,
+                event_date=form.cleaned_data["event_date"],
+                note=form.cleaned_data["note"],
+                stage=form.cleaned_data["stage"].strip(),
+            )
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            due = obligation.due_date.isoformat() if obligation.due_date else _("工作日历未覆盖")
+            messages.success(request, _("已登记，应于 %(due)s 前公开。") % {"due": due})
+            return redirect(f"{_list_url()}?org={org.code}&year={obligation.year}")
+    return render(request, "obligations/register_event.html", {"form": form})
+
+
+def _list_url():
+    from django.urls import reverse
+
+    return reverse("obligations:list")
+
+
+@login_required
+def calendar_page(request):
+    """R15: the admin enters a year's official schedule in one form, or adjusts one day."""
+    if not access.can(request.user, "calendar.manage"):
+        raise Http404
+    year_form = YearScheduleForm(prefix="y")
+    day_form = OverrideForm(prefix="d")
+    if request.method == "POST":
+        try:
+            if "y-year" in request.POST:
+                year_form = YearScheduleForm(request.POST, prefix="y")
+                if year_form.is_valid():
+                    d = year_form.cleaned_data
+                    moved = actions.enter_year_schedule(d["year"], d["holidays"], d["workdays"], by=request.user)
+                    messages.success(
+                        request,
+                        _("%(year)s 年放假安排已录入，%(n)s 个未完成义务的截止日期已重新计算。")
+                        % {"year": d["year"], "n": moved},
+                    )
+                    return redirect("obligations:calendar")
+            elif "d-date" in request.POST:
+                day_form = OverrideForm(request.POST, prefix="d")
+                if day_form.is_valid():
+                    d = day_form.cleaned_data
+                    moved = actions.set_override(d["date"], d["is_working_day"], note=d["note"], by=request.user)
+                    messages.success(request, _("已调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
+                    return redirect("obligations:calendar")
+        except ValidationError as exc:
+            target = year_form if "y-year" in request.POST else day_form
+            for m in exc.messages:
+                target.add_error(None, m)
+    overrides = CalendarOverride.objects.select_related("updated_by").order_by("-date")[:400]
+    years = CalendarYear.objects.select_related("entered_by")
+    from gongkai.lib import workdays
+
+    covered = sorted(workdays.covered_years(current_overrides()))
+    return render(
+        request,
+        "obligations/calendar.html",
+        {
+            "year_form": year_form,
+            "day_form": day_form,
+            "overrides": overrides,
+            "years": years,
+            "covered": f"{covered[0]}–{covered[-1]}" if covered else "",
+            "covered_list": covered,
+            "next_year": timezone.localdate().year + 1,
+        },
+    )
+
+
+@login_required
+@require_POST
+def delete_override(request, pk):
+    if not access.can(request.user, "calendar.manage"):
+        raise Http404
+    override = CalendarOverride.objects.filter(pk=pk).first()
+    if override is None:
+        raise Http404
+    moved = actions.delete_override(override, by=request.user)
+    messages.success(request, _("已删除该日调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
+    return redirect("obligations:calendar")
+
+
+@login_required
+def workbench(request):
+    """R29: the staff user's to-do list, ordered by due date."""
+    _staff_or_404(request.user)
+    todos = todos_for(request.user)
+    return render(request, "obligations/workbench.html", {"todos": todos, "today": today()})
