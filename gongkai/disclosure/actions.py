@@ -19,6 +19,7 @@ from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope
 from gongkai.lib import confidentiality, extract, filetypes
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
+from gongkai.obligations.actions import fulfil_for_item
 
 from .models import (
     TRANSITIONS,
@@ -347,6 +348,7 @@ def publish_item(item, *, by, now=None):
         old.notice = item.notice
         _move(old, "supersede", by=by, note=item.notice, fields=["ended_at", "notice"])
     archive_item(item, event="change" if item.supersedes_id else "publish", by=by, now=now)  # R24
+    fulfil_for_item(item)  # R14: publishing fulfils its obligation, in this transaction
     return item
 
 
