@@ -1,0 +1,122 @@
+"""Keeping the index in step with items (R30): `update_item` inside each state-changing transaction,
+`rebuild` for `gongkai reindex`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+import multiprocessing
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gongkai.disclosure.models import DisclosureItem, State
+from gongkai.lib.zhtext import normalize
+
+from .models import SearchDoc
+from .text import doc_tokens
+
+# Items that have been published: the current ones and the ended ones staff still read.
+# Whether a viewer sees one is decided at query time by access.visible_items, never here.
+INDEXED_STATES = (State.PUBLISHED, State.SUPERSEDED, State.REVOKED, State.TERMINATED)
+
+_FIELDS = ("pk", "org_id", "org_path", "category", "scope", "state", "title", "body", "published_body",
+           "published_at")
+
+
+def _doc_values(row: tuple) -> dict:
+    """Index columns of one item from its `_FIELDS` values (pure: runs in worker processes too)."""
+    pk, org_id, org_path, category, scope, state, title, body, published_body, published_at = row
+    text = published_body or body  # readers get the masked text (R13); index exactly that
+    return {
+        "item_id": pk,
+        "org_id": org_id,
+        "org_path": org_path,
+        "category": category,
+        "year": timezone.localtime(published_at).year if published_at else None,
+        "scope": scope,
+        "state": state,
+        "title_text": normalize(title)[:200],
+        "title_tokens": doc_tokens(title),
+        "body_tokens": doc_tokens(text),
+    }
+
+
+def _row(item: DisclosureItem) -> tuple:
+    return tuple(getattr(item, f) for f in _FIELDS)
+
+
+def update_item(item: DisclosureItem) -> None:
+    """Index, re-index or drop one item after a state change, in the caller's transaction."""
+    if item.state not in INDEXED_STATES:
+        SearchDoc.objects.filter(item_id=item.pk).delete()
+        return
+    values = _doc_values(_row(item))
+    values.pop("item_id")
+    SearchDoc.objects.update_or_create(item_id=item.pk, defaults=values)
+
+
+def _docs(rows: list[tuple]) -> list[dict]:
+    return [_doc_values(r) for r in rows]
+
+
+def _batches(batch: int) -> Iterator[tuple[int, int, list[tuple]]]:
+    """(first pk, last pk, rows) of indexable items in pk order, read by keyset pages."""
+    last = 0
+    qs = DisclosureItem.objects.filter(state__in=INDEXED_STATES).order_by("pk")
+    while True:
+        rows = list(qs.filter(pk__gt=last).values_list(*_FIELDS)[:batch])
+        if not rows:
+            return
+        yield last + 1, rows[-1][0], rows
+        last = rows[-1][0]
+
+
+def _write(lo: int, hi: int, docs: Iterable[dict]) -> int:
+    with transaction.atomic():
+        SearchDoc.objects.filter(item_id__gte=lo, item_id__lte=hi).delete()
+        made = SearchDoc.objects.bulk_create([SearchDoc(**d) for d in docs], batch_size=500)
+    return len(made)
+
+
+def rebuild(*, batch: int = 2000, jobs: int | None = None, progress=None) -> int:
+    """Rebuild the whole index in batches (each its own short transaction, so the site keeps writing).
+
+    Segmentation is the cost, so it runs in `jobs` worker processes while this one writes."""
+    jobs = jobs or min(2, os.cpu_count() or 1)
+    total = 0
+    last_hi = 0
+    if jobs > 1:
+        # Fork every worker now, with no open connection to inherit; workers never touch the database.
+        connection.close()
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        pending = []
+        try:
+            for lo, hi, rows in _batches(batch):
+                pending.append((lo, hi, pool.apply_async(_docs, (rows,))))
+                while len(pending) > jobs * 2:
+                    lo_, hi_, res = pending.pop(0)
+                    total += _write(lo_, hi_, res.get())
+                    last_hi = hi_
+                    if progress:
+                        progress(total)
+            for lo_, hi_, res in pending:
+                total += _write(lo_, hi_, res.get())
+                last_hi = hi_
+                if progress:
+                    progress(total)
+        finally:
+            pool.terminate()
+    else:
+        for lo, hi, rows in _batches(batch):
+            total += _write(lo, hi, _docs(rows))
+            last_hi = hi
+            if progress:
+                progress(total)
+    # Docs past the last indexable item, or of items that left the indexed states, go.
+    stale = SearchDoc.objects.exclude(state__in=INDEXED_STATES) | SearchDoc.objects.filter(item_id__gt=last_hi)
+    stale.delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
+    return total
