@@ -24,7 +24,9 @@ def _send(user, title: str, body: str, url: str) -> None:
         log.exception("email to user %s failed", user.pk)
 
 
-def notify(user, title: str, body: str = "", url: str = "", *, email: bool = True, key: str = "") -> Notification | None:
+def notify(
+    user, title: str, body: str = "", url: str = "", *, email: bool = True, key: str = ""
+) -> Notification | None:
     """Notify `user`; with `key`, at most once per (user, key) even if called twice at once.
     Returns None when a notification with that key already exists."""
     try:

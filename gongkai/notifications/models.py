@@ -21,7 +21,9 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""), name="one_notification_per_key")
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~models.Q(key=""), name="one_notification_per_key"
+            )
         ]
 
     def __str__(self) -> str:

@@ -131,7 +131,9 @@ def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
         kind = Kind.STAGED
     else:
         stage, kind = "", Kind.TIMELY
-    due_date, uncovered = calendar.due_date(event_date, catalogue_item.due_offset, calendar.current_overrides())
+    due_date, uncovered = calendar.due_date(
+        event_date, catalogue_item.due_offset, calendar.current_overrides()
+    )
     obligation = Obligation.objects.create(
         org=org,
         org_path=org.path,
@@ -226,6 +228,8 @@ def _recompute(since: date, until: date) -> int:
             o.due_date, o.calendar_not_covered = due_date, uncovered
             changed.append(o)
     Obligation.objects.bulk_update(changed, ["due_date", "calendar_not_covered"], batch_size=1000)
+    # Now for this process, and again after commit in case another request re-read the old rows.
+    calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
     return len(changed)
 
@@ -240,7 +244,10 @@ def enter_year_schedule(year: int, holidays: str, adjusted_workdays: str, *, by)
     days = calendar.parse_schedule(year, holidays, adjusted_workdays)
     CalendarOverride.objects.filter(date__year=year).delete()
     CalendarOverride.objects.bulk_create(
-        [CalendarOverride(date=d, is_working_day=w, note=n, updated_by=by) for d, (w, n) in sorted(days.items())]
+        [
+            CalendarOverride(date=d, is_working_day=w, note=n, updated_by=by)
+            for d, (w, n) in sorted(days.items())
+        ]
     )
     entry, _created = CalendarYear.objects.update_or_create(year=year, defaults={"entered_by": by})
     moved = _recompute(date(year, 1, 1), date(year, 12, 31))

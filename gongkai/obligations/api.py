@@ -87,7 +87,9 @@ def list_obligations(
     if status:
         qs = qs.filter(status=status)
     limit, offset = max(1, min(limit, 500)), max(0, offset)
-    rows = qs.select_related("org", "catalogue_item").order_by("due_date", "org_path", "pk")[offset : offset + limit]
+    rows = qs.select_related("org", "catalogue_item").order_by("due_date", "org_path", "pk")[
+        offset : offset + limit
+    ]
     return [
         {
             "id": o.pk,
@@ -100,7 +102,9 @@ def list_obligations(
             "event_date": o.event_date,
             "due_date": o.due_date,
             "calendar_not_covered": o.calendar_not_covered,
-            "due_text": UNCOVERED if o.calendar_not_covered else (o.due_date.isoformat() if o.due_date else ""),
+            "due_text": UNCOVERED
+            if o.calendar_not_covered
+            else (o.due_date.isoformat() if o.due_date else ""),
             "status": o.status,
             "status_label": o.status_label,
             "fulfilled_on": o.fulfilled_on,

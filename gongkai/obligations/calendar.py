@@ -60,7 +60,9 @@ def _mkdate(y, m, d, lineno, errors) -> date | None:
     try:
         return date(int(y), int(m), int(d))
     except ValueError:
-        errors.append(_("第 %(n)s 行：日期 %(y)s-%(m)s-%(d)s 不存在。") % {"n": lineno, "y": y, "m": m, "d": d})
+        errors.append(
+            _("第 %(n)s 行：日期 %(y)s-%(m)s-%(d)s 不存在。") % {"n": lineno, "y": y, "m": m, "d": d}
+        )
         return None
 
 
@@ -94,7 +96,10 @@ def parse_schedule(year: int, holidays: str, workdays_text: str) -> dict[date, t
             errors.append(_("放假安排第 %(n)s 行：结束日期早于开始日期。") % {"n": n})
             continue
         if (last - first).days >= MAX_HOLIDAY_SPAN:
-            errors.append(_("放假安排第 %(n)s 行：一次放假超过 %(k)s 天，请检查日期。") % {"n": n, "k": MAX_HOLIDAY_SPAN})
+            errors.append(
+                _("放假安排第 %(n)s 行：一次放假超过 %(k)s 天，请检查日期。")
+                % {"n": n, "k": MAX_HOLIDAY_SPAN}
+            )
             continue
         d = first
         while d <= last:

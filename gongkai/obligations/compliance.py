@@ -48,7 +48,9 @@ class Figures:
         r = self.rate
         if r is None:
             return "heat-na"
-        return "heat-" + str(next(i for i, bound in ((4, 0.95), (3, 0.8), (2, 0.6), (1, 0.3), (0, 0)) if r >= bound))
+        return "heat-" + str(
+            next(i for i, bound in ((4, 0.95), (3, 0.8), (2, 0.6), (1, 0.3), (0, 0)) if r >= bound)
+        )
 
     def as_dict(self) -> dict:
         return {

@@ -12,7 +12,9 @@ class YearScheduleForm(forms.Form):
     holidays = forms.CharField(
         label=_("放假安排"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("每行一段假期：开始日期 至 结束日期 名称，如“2027-01-01 至 2027-01-03 元旦”；单日可只写一个日期。"),
+        help_text=_(
+            "每行一段假期：开始日期 至 结束日期 名称，如“2027-01-01 至 2027-01-03 元旦”；单日可只写一个日期。"
+        ),
     )
     workdays = forms.CharField(
         label=_("调休上班日"),
@@ -47,9 +49,14 @@ class FilterForm(forms.Form):
     sector_type = forms.ChoiceField(
         label=_("组织类型"), required=False, choices=[("", _("全部"))] + list(SectorType.choices)
     )
-    status = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部"))] + list(Status.choices))
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部"))] + list(Status.choices)
+    )
     category = forms.TypedChoiceField(
-        label=_("目录类别"), required=False, coerce=int, empty_value=None,
+        label=_("目录类别"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", _("全部"))] + list(Category.choices),
     )
     org = forms.CharField(label=_("组织代码"), required=False, max_length=40)

@@ -11,7 +11,12 @@ _QUARTERS = "一二三四"
 def periods(cadence: str, year: int) -> list[tuple[str, str, date, date]]:
     if cadence == Cadence.MONTHLY:
         return [
-            (f"{year}-M{m:02d}", f"{year}年{m}月", date(year, m, 1), date(year, m, _cal.monthrange(year, m)[1]))
+            (
+                f"{year}-M{m:02d}",
+                f"{year}年{m}月",
+                date(year, m, 1),
+                date(year, m, _cal.monthrange(year, m)[1]),
+            )
             for m in range(1, 13)
         ]
     if cadence == Cadence.QUARTERLY:

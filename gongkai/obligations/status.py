@@ -65,4 +65,3 @@ def status_expression(on: date) -> Case:
 def with_status(qs: QuerySet[Obligation] | None = None, on: date | None = None) -> QuerySet[Obligation]:
     qs = Obligation.objects.all() if qs is None else qs
     return qs.annotate(is_withheld=withheld_q()).annotate(status=status_expression(on or today()))
-

@@ -93,9 +93,7 @@ def _compliance_data(request):
         for org in orgs
     ]
     sector_labels = dict(SectorType.choices)
-    by_sector = [
-        (sector_labels.get(k, _("党委")), v) for k, v in sorted(figures["by_sector_type"].items())
-    ]
+    by_sector = [(sector_labels.get(k, _("党委")), v) for k, v in sorted(figures["by_sector_type"].items())]
     by_category = [(label, figures["by_category"].get(value)) for value, label in categories]
     return form, f, rows, categories, by_sector, by_category
 
@@ -122,7 +120,16 @@ def compliance_page(request):
 
 
 def _export_rows(rows, categories):
-    head = [_("组织代码"), _("党组织"), _("组织类型"), _("义务总数"), _("按时完成"), _("逾期完成"), _("已逾期"), _("按时率")]
+    head = [
+        _("组织代码"),
+        _("党组织"),
+        _("组织类型"),
+        _("义务总数"),
+        _("按时完成"),
+        _("逾期完成"),
+        _("已逾期"),
+        _("按时率"),
+    ]
     head += [f"{label}（{_('按时率')}）" for _v, label in categories]
     yield head
     for row in rows:
@@ -231,7 +238,9 @@ def calendar_page(request):
                 year_form = YearScheduleForm(request.POST, prefix="y")
                 if year_form.is_valid():
                     d = year_form.cleaned_data
-                    moved = actions.enter_year_schedule(d["year"], d["holidays"], d["workdays"], by=request.user)
+                    moved = actions.enter_year_schedule(
+                        d["year"], d["holidays"], d["workdays"], by=request.user
+                    )
                     messages.success(
                         request,
                         _("%(year)s 年放假安排已录入，%(n)s 个未完成义务的截止日期已重新计算。")
@@ -242,7 +251,9 @@ def calendar_page(request):
                 day_form = OverrideForm(request.POST, prefix="d")
                 if day_form.is_valid():
                     d = day_form.cleaned_data
-                    moved = actions.set_override(d["date"], d["is_working_day"], note=d["note"], by=request.user)
+                    moved = actions.set_override(
+                        d["date"], d["is_working_day"], note=d["note"], by=request.user
+                    )
                     messages.success(request, _("已调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
                     return redirect("obligations:calendar")
         except ValidationError as exc:
