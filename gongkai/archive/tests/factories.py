@@ -61,8 +61,13 @@ def approved_item(org, author, rule, *, title="党员发展情况公示", with_a
 
         stored = default_storage.save(f"attachments/test-{item.pk}.png", io.BytesIO(PNG))
         Attachment.objects.create(
-            item=item, original_name="公示照片.png", stored_name=stored, kind="png", size=len(PNG),
-            sha256="", text="",
+            item=item,
+            original_name="公示照片.png",
+            stored_name=stored,
+            kind="png",
+            size=len(PNG),
+            sha256="",
+            text="",
         )
     return item
 

@@ -6,11 +6,11 @@ from django.core.files.storage import default_storage
 
 from gongkai.archive.models import Snapshot, SnapshotFile
 from gongkai.audit.models import AuditEntry
+from gongkai.conftest import UserFactory, grant
 from gongkai.disclosure.actions import decide_change, request_change
 from gongkai.orgs.models import Role
 
 from .factories import PNG, catalogue_item, published_item
-from gongkai.conftest import UserFactory, grant
 
 
 @pytest.fixture

@@ -5,5 +5,8 @@ import pytest
 def _media(tmp_path, settings):
     """Each test gets its own file storage."""
     settings.MEDIA_ROOT = tmp_path / "files"
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     yield
