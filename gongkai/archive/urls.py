@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "archive"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.browse, name="browse"),
+    path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/files/<int:pk>/", views.download, name="download"),
+]
