@@ -62,7 +62,7 @@ def _scope(user, year, org_code=None, sector_type=None):
         org = Organisation.objects.filter(code=org_code).first()
         if org is None or not access.can(user, "obligation.view", org):
             raise Http404
-        qs = qs.filter(org_path__startswith=org.path)
+        qs = qs.filter(org_id=org.pk)  # the org itself, as its heatmap row counts it
     if sector_type:
         qs = qs.filter(sector_type=sector_type)
     return qs
