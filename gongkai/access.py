@@ -338,6 +338,83 @@ def _archive_export(g: Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.SECRETARY, Role.AUDITOR, Role.INSPECTOR})
 
 
+# ---- Applications (R16–R17) and feedback (R18) — issue 5 --------------------------------------
+
+_HANDLERS = frozenset({Role.CLERK, Role.SECRETARY})
+
+
+def visible_applications(user):
+    """The applicant's own applications, and every application to an organisation under the user's
+    staff roles (the upper organisation sees all of its descendants' handling, R17)."""
+    from gongkai.applications.models import Application
+
+    g = grants(user)
+    readable = path_q("org_path", g.paths(STAFF_ROLES))
+    if g.user is not None and g.user.is_authenticated:
+        readable |= Q(applicant_id=g.user.pk)
+    return Application.objects.filter(readable)
+
+
+def get_application_or_404(user, pk, queryset=None):
+    qs = visible_applications(user) if queryset is None else queryset
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise Http404 from None
+
+
+@rule("application.create")
+def _application_create(g: Grants, org: Organisation) -> bool:
+    # R16: to one's own organisation or an ancestor of it.
+    return any(m.role == Role.MEMBER and m.org.path.startswith(org.path) for m in g.memberships)
+
+
+@rule("application.handle")
+def _application_handle(g: Grants, application) -> bool:
+    return bool(g.roles_at(application.org) & _HANDLERS)
+
+
+@rule("application.view_handling")
+def _application_view_handling(g: Grants, application) -> bool:
+    return g.is_staff_at(application.org)
+
+
+@rule("stats.view")
+def _stats_view(g: Grants, org: Organisation) -> bool:
+    return g.is_staff_at(org)
+
+
+def visible_feedback(user):
+    """Feedback cases for staff of the routed organisation and of the organisations above it."""
+    from gongkai.feedback.models import FeedbackCase
+
+    return FeedbackCase.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
+def get_feedback_or_404(user, pk, queryset=None):
+    qs = visible_feedback(user) if queryset is None else queryset
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise Http404 from None
+
+
+@rule("feedback.record")
+def _feedback_record(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & _HANDLERS)
+
+
+@rule("feedback.handle")
+def _feedback_handle(g: Grants, case) -> bool:
+    return bool(g.roles_at(case.org) & _HANDLERS)
+
+
+@rule("feedback.personal_data")
+def _feedback_personal_data(g: Grants, case) -> bool:
+    """R18: only the assigned handlers, the clerk and secretary of the routed organisation itself."""
+    return any(m.org_id == case.org_id and m.role in _HANDLERS for m in g.memberships)
+
+
 # ---- Obligations, compliance, calendar (R14, R15, R29) — owned by gongkai/obligations --------
 
 

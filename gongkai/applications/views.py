@@ -1,0 +1,238 @@
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai import access
+from gongkai.catalogue.models import Scope
+from gongkai.orgs.models import Organisation
+
+from . import actions, deadlines, stats
+from .models import REASONS, AnswerType, Delivery, Pause, Status
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def applicable_orgs(user):
+    """The member's organisations and their ancestors: where they may apply (R16)."""
+    paths = access.grants(user).member_tree_paths()
+    return Organisation.objects.filter(path__in=paths).order_by("path")
+
+
+def guide(request):
+    from .models import DEFAULT_DAYS
+
+    return render(
+        request,
+        "applications/guide.html",
+        {"days": DEFAULT_DAYS, "answer_types": AnswerType.choices, "reasons": REASONS},
+    )
+
+
+@login_required
+def new(request):
+    orgs = list(applicable_orgs(request.user))
+    values, error = {}, ""
+    if not orgs:
+        return render(request, "applications/new.html", {"orgs": orgs, "not_member": True})
+    if request.method == "POST":
+        values = request.POST
+        org = next((o for o in orgs if o.code == request.POST.get("org")), None)
+        try:
+            if org is None:
+                raise ValidationError(_("请选择受理申请的党组织。"))
+            application = actions.submit_application(
+                org,
+                by=request.user,
+                title=request.POST.get("title"),
+                description=request.POST.get("description"),
+                purpose=request.POST.get("purpose", ""),
+                delivery=request.POST.get("delivery", ""),
+            )
+        except ValidationError as exc:
+            error = _error_text(exc)
+        else:
+            messages.success(request, _("申请已提交，编号 %(n)s。") % {"n": application.number})
+            return redirect("applications:detail", pk=application.pk)
+    return render(
+        request,
+        "applications/new.html",
+        {"orgs": orgs, "values": values, "error": error, "deliveries": Delivery.choices},
+    )
+
+
+@login_required
+def mine(request):
+    apps = access.visible_applications(request.user).filter(applicant=request.user).select_related("org")
+    return render(request, "applications/mine.html", {"applications": apps})
+
+
+def _days_left(application):
+    if not application.is_open:
+        return None
+    return deadlines.working_days_left(application.due_date)
+
+
+@login_required
+def detail(request, pk):
+    application = access.get_application_or_404(
+        request.user,
+        pk,
+        access.visible_applications(request.user).select_related("org", "applicant", "created_item"),
+    )
+    staff = access.can(request.user, "application.view_handling", application)
+    can_handle = access.can(request.user, "application.handle", application)
+    context = {
+        "a": application,
+        "staff": staff,
+        "can_handle": can_handle and application.is_open,
+        "pauses": application.pauses.all() if staff or application.applicant_id == request.user.pk else [],
+        "days_left": _days_left(application),
+    }
+    if can_handle and application.is_open:
+        context.update(
+            {
+                "answer_types": AnswerType.choices,
+                "reasons": [(str(t), AnswerType(t).label, r) for t, r in REASONS.items()],
+                "scopes": Scope.choices,
+                "catalogue_items": actions.applicable_catalogue_items(application.org),
+                "pause_kinds": Pause.Kind.choices,
+                "today": timezone.localdate(),
+            }
+        )
+    return render(request, "applications/detail.html", context)
+
+
+def _handle(request, pk, fn):
+    application = access.get_application_or_404(request.user, pk)
+    if not access.can(request.user, "application.handle", application):
+        raise Http404
+    try:
+        fn(application)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("已保存。"))
+    return redirect("applications:detail", pk=application.pk)
+
+
+def _date(raw):
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError(_("日期格式应为 YYYY-MM-DD。")) from None
+
+
+@require_POST
+@login_required
+def extend(request, pk):
+    p = request.POST
+    return _handle(
+        request,
+        pk,
+        lambda a: actions.extend_application(a, by=request.user, days=p.get("days"), reason=p.get("reason")),
+    )
+
+
+@require_POST
+@login_required
+def pause(request, pk):
+    p = request.POST
+    return _handle(
+        request,
+        pk,
+        lambda a: actions.pause_application(
+            a, by=request.user, kind=p.get("kind"), note=p.get("note", ""), on=_date(p.get("on"))
+        ),
+    )
+
+
+@require_POST
+@login_required
+def resume(request, pk):
+    return _handle(
+        request,
+        pk,
+        lambda a: actions.resume_application(a, by=request.user, on=_date(request.POST.get("on"))),
+    )
+
+
+@require_POST
+@login_required
+def answer(request, pk):
+    p = request.POST
+
+    def do(application):
+        item = None
+        if p.get("item_scope"):
+            item = (
+                actions.applicable_catalogue_items(application.org)
+                .filter(pk=p.get("catalogue_item") or 0)
+                .first()
+            )
+        reason_key = f"reason_{p.get('answer_type')}"
+        actions.answer_application(
+            application,
+            by=request.user,
+            answer_type=p.get("answer_type", ""),
+            reason=p.get(reason_key, ""),
+            text=p.get("text"),
+            deferred_until=_date(p.get("deferred_until")),
+            item_scope=p.get("item_scope") or None,
+            catalogue_item=item,
+        )
+
+    return _handle(request, pk, do)
+
+
+@login_required
+def work(request):
+    """R29: the staff list, open applications first, by due date."""
+    orgs = access.staff_orgs(request.user)
+    if not orgs.exists():
+        raise Http404
+    qs = access.visible_applications(request.user).select_related("org", "applicant")
+    status = request.GET.get("status", "open")
+    if status == "open":
+        qs = qs.exclude(status=Status.ANSWERED)
+    elif status == "answered":
+        qs = qs.filter(status=Status.ANSWERED)
+    rows = list(qs.order_by("due_date", "received_at")[:500])
+    today = timezone.localdate()
+    return render(request, "applications/work.html", {"applications": rows, "status": status, "today": today})
+
+
+@login_required
+def stats_page(request):
+    orgs = list(access.staff_orgs(request.user).order_by("path"))
+    if not orgs:
+        raise Http404
+    code = request.GET.get("org") or orgs[0].code
+    org = next((o for o in orgs if o.code == code), None)
+    if org is None or not access.can(request.user, "stats.view", org):
+        raise Http404
+    error = ""
+    try:
+        start, end = stats.parse_period(request.GET.get("from"), request.GET.get("to"))
+    except ValueError as exc:
+        error = str(exc)
+        start, end = stats.parse_period(None, None)
+    result = stats.compute(org, start, end)
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx") and not error:
+        return stats.export(result, fmt, org.name)
+    return render(
+        request,
+        "applications/stats.html",
+        {"orgs": orgs, "org": org, "start": start, "end": end, "rows": stats.rows(result), "error": error},
+    )
