@@ -78,8 +78,12 @@ class Results:
         years = Counter(h.year for h in self.hits if h.year)
         scopes = Counter(h.scope for h in self.hits)
         orgs = Counter(h.org_id for h in self.hits).most_common(10)
-        named = {pk: (code, name) for pk, code, name in Organisation.objects.filter(
-            pk__in=[o for o, _ in orgs]).values_list("pk", "code", "name")}
+        named = {
+            pk: (code, name)
+            for pk, code, name in Organisation.objects.filter(pk__in=[o for o, _ in orgs]).values_list(
+                "pk", "code", "name"
+            )
+        }
         return {
             "category": [(c, Category(c).label, n) for c, n in cats.most_common()],
             "year": sorted(((y, str(y), n) for y, n in years.items()), reverse=True),
@@ -93,7 +97,9 @@ def _candidates(query: Query, visible) -> list[tuple[int, float]]:
     if connection.vendor == "sqlite":
         rows = (
             FtsRow.objects.filter(
-                RawSQL("search_fts MATCH %s", [fts5_expr(query.alternatives)], output_field=models.BooleanField())
+                RawSQL(
+                    "search_fts MATCH %s", [fts5_expr(query.alternatives)], output_field=models.BooleanField()
+                )
             )
             .filter(Exists(visible.filter(pk=OuterRef("rowid"))))
             # bm25 is negative, lower is better; title counts ten times the body.
@@ -106,7 +112,8 @@ def _candidates(query: Query, visible) -> list[tuple[int, float]]:
         rows = (
             SearchDoc.objects.filter(
                 RawSQL(
-                    "search_searchdoc.document @@ to_tsquery('simple', %s)", [tsq],
+                    "search_searchdoc.document @@ to_tsquery('simple', %s)",
+                    [tsq],
                     output_field=models.BooleanField(),
                 )
             )

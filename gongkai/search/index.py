@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
-import multiprocessing
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,8 +20,18 @@ from .text import doc_tokens
 # Whether a viewer sees one is decided at query time by access.visible_items, never here.
 INDEXED_STATES = (State.PUBLISHED, State.SUPERSEDED, State.REVOKED, State.TERMINATED)
 
-_FIELDS = ("pk", "org_id", "org_path", "category", "scope", "state", "title", "body", "published_body",
-           "published_at")
+_FIELDS = (
+    "pk",
+    "org_id",
+    "org_path",
+    "category",
+    "scope",
+    "state",
+    "title",
+    "body",
+    "published_body",
+    "published_at",
+)
 
 
 def _doc_values(row: tuple) -> dict:
@@ -84,6 +94,8 @@ def rebuild(*, batch: int = 2000, jobs: int | None = None, progress=None) -> int
 
     Segmentation is the cost, so it runs in `jobs` worker processes while this one writes."""
     jobs = jobs or min(2, os.cpu_count() or 1)
+    if connection.in_atomic_block:
+        jobs = 1  # closing the connection for the fork would end the caller's transaction
     total = 0
     last_hi = 0
     if jobs > 1:
@@ -114,7 +126,9 @@ def rebuild(*, batch: int = 2000, jobs: int | None = None, progress=None) -> int
             if progress:
                 progress(total)
     # Docs past the last indexable item, or of items that left the indexed states, go.
-    stale = SearchDoc.objects.exclude(state__in=INDEXED_STATES) | SearchDoc.objects.filter(item_id__gt=last_hi)
+    stale = SearchDoc.objects.exclude(state__in=INDEXED_STATES) | SearchDoc.objects.filter(
+        item_id__gt=last_hi
+    )
     stale.delete()
     if connection.vendor == "sqlite":
         with connection.cursor() as cur:

@@ -28,7 +28,12 @@ def _facet_groups(facets: dict, base: dict) -> list[dict]:
                 "all_url": _link(base, **{name: None}),
                 "active": bool(current),
                 "rows": [
-                    {"label": label, "count": n, "url": _link(base, **{name: value}), "on": str(value) == current}
+                    {
+                        "label": label,
+                        "count": n,
+                        "url": _link(base, **{name: value}),
+                        "on": str(value) == current,
+                    }
                     for value, label, n in rows
                 ],
             }
@@ -51,7 +56,11 @@ def search(request):
             ctx.update(
                 results=results,
                 rows=[
-                    {"item": i, "title": highlight(i.title, terms), "snippet": snippet(i.reader_body(), terms)}
+                    {
+                        "item": i,
+                        "title": highlight(i.title, terms),
+                        "snippet": snippet(i.reader_body(), terms),
+                    }
                     for i in engine.page_items(request.user, results, page)
                 ],
                 facets=_facet_groups(results.facets(), base),
