@@ -1,0 +1,212 @@
+"""Every change to a feedback case is one function here: one transaction, the row locked, the wrong
+state or actor refused, an audit entry in the same transaction."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import access
+from gongkai.applications import deadlines
+from gongkai.audit.log import record
+from gongkai.lib import confidentiality
+from gongkai.lib.text import clean_line, clean_text
+from gongkai.orgs.models import Organisation
+
+from .models import DUE_DAYS, Channel, FeedbackCase, HandlingNote, Kind, Status, new_code
+
+
+class ActionError(ValidationError):
+    """A refused action; its message is shown to the user as it is."""
+
+
+def _require(user, action: str, obj) -> None:
+    if not access.can(user, action, obj):
+        raise ActionError(_("您无权执行此操作。"))
+
+
+def _locked(case: FeedbackCase) -> FeedbackCase:
+    return FeedbackCase.objects.select_for_update().select_related("org").get(pk=case.pk)
+
+
+def clean_fields(*, subject, content, name, contact, kind) -> dict:
+    """The length and character rules of every channel, with messages in Chinese."""
+    if kind not in Kind.values:
+        raise ActionError(_("请选择反馈类别。"))
+    return {
+        "subject": clean_line(subject, field=_("标题"), max_length=100),
+        "content": clean_text(content, field=_("内容"), max_length=2000),
+        "submitter_name": clean_line(name, field=_("姓名"), max_length=50, required=False),
+        "contact": clean_line(contact, field=_("联系方式"), max_length=100, required=False),
+        "kind": kind,
+    }
+
+
+def _create(org, *, channel, by, submitter, fields, received_at=None) -> FeedbackCase:
+    received_at = received_at or timezone.now()
+    due, not_covered = deadlines.compute_due(deadlines.local_date(received_at), DUE_DAYS, [])
+    for _attempt in range(5):
+        case = FeedbackCase(
+            code=new_code(),
+            channel=channel,
+            org=org,
+            org_path=org.path,
+            submitter=submitter,
+            recorded_by=by,
+            received_at=received_at,
+            due_date=due,
+            calendar_not_covered=not_covered,
+            **fields,
+        )
+        try:
+            with transaction.atomic():
+                case.save()
+            break
+        except IntegrityError:  # a code collision, astronomically rare: draw again
+            continue
+    else:
+        raise ActionError(_("系统繁忙，请稍后再试。"))
+    record(action="feedback.create", obj=case, actor=by or submitter, data={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def submit_online(
+    org: Organisation, *, user=None, subject, content, name="", contact="", kind=Kind.SUGGESTION
+):
+    """R18: the public form; no login needed. A logged-in member's 问询 is linked to their account."""
+    if not org.is_public:
+        raise ActionError(_("请选择受理的党组织。"))
+    fields = clean_fields(subject=subject, content=content, name=name, contact=contact, kind=kind)
+    submitter = user if user is not None and user.is_authenticated else None
+    if fields["kind"] == Kind.INQUIRY and submitter is None:
+        raise ActionError(_("问询须由党员登录后提出；群众请选择“意见建议”等类别。"))
+    return _create(org, channel=Channel.ONLINE, by=None, submitter=submitter, fields=fields)
+
+
+@transaction.atomic
+def record_offline(
+    org, *, by, channel, subject, content, name="", contact="", kind=Kind.SUGGESTION, received_on=None
+):
+    """R18: staff record a hotline call, letter, visit, suggestion-box note or reception-day case."""
+    _require(by, "feedback.record", org)
+    if channel not in Channel.values or channel == Channel.ONLINE:
+        raise ActionError(_("请选择收到反馈的渠道。"))
+    fields = clean_fields(subject=subject, content=content, name=name, contact=contact, kind=kind)
+    received_at = timezone.now()
+    if received_on is not None:
+        if received_on > timezone.localdate():
+            raise ActionError(_("收到日期不能晚于今天。"))
+        received_at = timezone.make_aware(
+            timezone.datetime.combine(received_on, timezone.datetime.min.time())
+        )
+    return _create(org, channel=channel, by=by, submitter=None, fields=fields, received_at=received_at)
+
+
+@transaction.atomic
+def route_case(case, *, by, org) -> FeedbackCase:
+    """Send the case to the organisation that should handle it (one under the router's staff roles)."""
+    case = _locked(case)
+    _require(by, "feedback.handle", case)
+    if case.status == Status.REPLIED:
+        raise ActionError(_("已答复的反馈不能再转办。"))
+    if not access.can(by, "feedback.record", org):
+        raise ActionError(_("只能转给您负责的党组织办理。"))
+    old = case.org.code
+    case.org, case.org_path = org, org.path
+    case.save(update_fields=["org", "org_path"])
+    record(action="feedback.route", obj=case, actor=by, data={"from": old, "to": org.code})
+    return case
+
+
+@transaction.atomic
+def add_note(case, *, by, text) -> HandlingNote:
+    case = _locked(case)
+    _require(by, "feedback.handle", case)
+    note = HandlingNote.objects.create(
+        case=case, author=by, text=clean_text(text, field=_("办理情况"), max_length=2000)
+    )
+    if case.status == Status.RECEIVED:
+        case.status = Status.HANDLING
+        case.save(update_fields=["status"])
+    record(action="feedback.note", obj=case, actor=by)
+    return note
+
+
+@transaction.atomic
+def reply_case(case, *, by, text) -> FeedbackCase:
+    """The reply to the submitter, read with the tracking code."""
+    case = _locked(case)
+    _require(by, "feedback.handle", case)
+    if case.status == Status.REPLIED:
+        raise ActionError(_("该反馈已答复。"))
+    case.reply = clean_text(text, field=_("答复"), max_length=5000)
+    case.replied_at, case.replied_by, case.status = timezone.now(), by, Status.REPLIED
+    case.replied_late = None if case.due_date is None else timezone.localdate() > case.due_date
+    case.save(update_fields=["reply", "replied_at", "replied_by", "status", "replied_late"])
+    record(action="feedback.reply", obj=case, actor=by, data={"late": case.replied_late})
+    return case
+
+
+def _strip_submitter(case: FeedbackCase, text: str) -> str:
+    # The published reply never carries the submitter's own name or contact, whatever was typed.
+    for value, masked in ((case.contact, case.masked_contact), (case.submitter_name, case.masked_name)):
+        if value and len(value) >= 2:
+            text = text.replace(value, masked)
+    return text
+
+
+def publication_hits(case: FeedbackCase, text: str):
+    return confidentiality.scan_text(_strip_submitter(case, text))
+
+
+@transaction.atomic
+def publish_reply(case, *, by, text=None, resolution="") -> FeedbackCase:
+    """R18 + R13: publish the reply after the confidentiality check. Hits block publication until
+    the handler masks them (resolution="mask") or acknowledges them (resolution="acknowledge")."""
+    case = _locked(case)
+    _require(by, "feedback.handle", case)
+    if case.status != Status.REPLIED:
+        raise ActionError(_("答复后才能公开答复。"))
+    text = _strip_submitter(
+        case, clean_text(text if text is not None else case.reply, field=_("公开答复"), max_length=5000)
+    )
+    hits = confidentiality.scan_text(text)
+    if hits and resolution == "mask":
+        text = confidentiality.apply_masks(text, hits)
+    elif hits and resolution != "acknowledge":
+        kinds = "、".join(sorted({confidentiality.KIND_LABELS[h.kind] for h in hits}))
+        raise ActionError(
+            _("保密审查发现 %(n)s 处需处理的内容（%(kinds)s），请遮盖或确认后再公开。")
+            % {"n": len(hits), "kinds": kinds}
+        )
+    case.published_reply, case.published_at = text, timezone.now()
+    case.save(update_fields=["published_reply", "published_at"])
+    record(
+        action="feedback.publish_reply",
+        obj=case,
+        actor=by,
+        data={"hits": len(hits), "resolution": resolution},
+    )
+    return case
+
+
+@transaction.atomic
+def unpublish_reply(case, *, by) -> FeedbackCase:
+    case = _locked(case)
+    _require(by, "feedback.handle", case)
+    if case.published_at is None:
+        raise ActionError(_("该答复未公开。"))
+    case.published_reply, case.published_at = "", None
+    case.save(update_fields=["published_reply", "published_at"])
+    record(action="feedback.unpublish_reply", obj=case, actor=by)
+    return case
+
+
+def read_personal_data(case, *, by) -> dict:
+    """R18 + SECURITY 15: the unmasked name and contact for the assigned handlers, each read audited."""
+    if not access.can(by, "feedback.personal_data", case):
+        return {"name": case.masked_name, "contact": case.masked_contact, "unmasked": False}
+    with transaction.atomic():
+        record(action="feedback.read_personal_data", obj=case, actor=by)
+    return {"name": case.submitter_name, "contact": case.contact, "unmasked": True}
