@@ -86,3 +86,14 @@ def test_export_refuses_a_corrupt_archive_and_unknown_org(snaps, tmp_path):
     with pytest.raises(CommandError, match="没有代码为"):
         call_command("archive_export", "--org", "NOPE", "--year", "2026", str(tmp_path / "c"))
     shutil.rmtree(tmp_path / "b", ignore_errors=True)
+
+
+def test_weekly_job_tells_the_auditors_through_the_audit_log(snaps, people, client):
+    from gongkai.archive.tasks import weekly_fixity_check
+
+    _path(snaps[0].files.get(kind="content")).unlink()
+    summary = weekly_fixity_check.call_local()
+    assert summary["missing"] == 1
+    client.force_login(people.auditor_c)
+    page = client.get("/audit/", {"action": "fixity.mismatch"})
+    assert page.context["page"].paginator.count == 1

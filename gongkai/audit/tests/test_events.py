@@ -40,3 +40,36 @@ def test_denial_survives_the_refused_actions_rollback(people, tree):
     assert denial.action == "item.publish" and denial.actor_id == people.member_b.pk
     assert denial.org_path == tree.a.path and denial.object_id == str(item.pk)
     assert not AuditEntry.objects.filter(action="item.publish").exclude(result="denied").exists()
+
+
+def test_denial_in_a_request_is_written_after_the_response(people, tree, rf):
+    from django.http import HttpResponse
+
+    from gongkai.audit.log import AuditContextMiddleware
+
+    item = approved_item(tree.a, people.clerk_a, catalogue_item(tree.committee))
+
+    def view(request):
+        try:
+            publish_item(item, by=people.outsider)
+        except NotAllowed:
+            return HttpResponse(status=404)
+
+    response = AuditContextMiddleware(view)(rf.get("/x", REMOTE_ADDR="10.1.2.3"))
+    assert response.status_code == 404
+    denial = AuditEntry.objects.get(result="denied")
+    assert denial.action == "item.publish" and denial.address == "10.1.2.3"
+
+
+def test_hourly_task_publishes_heads(db):
+    import time_machine
+
+    from gongkai.audit.log import record
+    from gongkai.audit.models import DailyHead
+    from gongkai.audit.tasks import daily_chain_heads
+
+    with time_machine.travel("2026-04-01 12:00 +0800", tick=False):
+        record(action="test.event")
+    with time_machine.travel("2026-04-02 00:10 +0800", tick=False):
+        daily_chain_heads.call_local()
+    assert DailyHead.objects.get().sequence == 1
