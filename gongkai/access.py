@@ -145,16 +145,10 @@ def can(user, action: str, obj=None) -> bool:
 # ---- Disclosure items (R9, R10) -------------------------------------------------------------
 
 
-def visible_items(user, now=None):
-    """Items the user may read: R9 scopes for published items, everything for staff of the
-    organisation or an ancestor. Drafts, withheld and ended items reach only that staff."""
-    from django.utils import timezone
-
+def _audience_q(g: Grants, now) -> Q:
+    """R9: who may read a published item, by its scope (inside first: public only after public_from)."""
     from gongkai.catalogue.models import Scope
-    from gongkai.disclosure.models import DisclosureItem, current_q
 
-    now = now or timezone.now()
-    g = grants(user)
     audience = Q(scope=Scope.PUBLIC, public_from__lte=now)
     if g.is_member:
         audience |= Q(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS])
@@ -163,10 +157,38 @@ def visible_items(user, now=None):
     committee = g.org_ids(Role.COMMITTEE_MEMBER)
     if committee:
         audience |= Q(scope__in=[Scope.COMMITTEE, Scope.ORG_MEMBERS], org_id__in=committee)
-    readable = current_q(now) & audience
+    return audience
+
+
+def visible_items(user, now=None):
+    """Items the user may read: R9 scopes for current published items (R10), everything for staff of
+    the organisation or an ancestor. Drafts, withheld and ended items reach only that staff."""
+    from django.utils import timezone
+
+    from gongkai.disclosure.models import DisclosureItem, current_q
+
+    now = now or timezone.now()
+    g = grants(user)
+    readable = current_q(now) & _audience_q(g, now)
     staff_paths = g.paths(STAFF_ROLES)
     if staff_paths:
         readable |= path_q("org_path", staff_paths)
+    return DisclosureItem.objects.filter(readable)
+
+
+def visible_notices(user, now=None):
+    """R11: ended items (changed, revoked, terminated) whose notice the same audience may read."""
+    from django.utils import timezone
+
+    from gongkai.disclosure.models import DisclosureItem, State
+
+    now = now or timezone.now()
+    g = grants(user)
+    readable = _audience_q(g, now)
+    staff_paths = g.paths(STAFF_ROLES)
+    if staff_paths:
+        readable |= path_q("org_path", staff_paths)
+    readable &= Q(state__in=[State.SUPERSEDED, State.REVOKED, State.TERMINATED])
     return DisclosureItem.objects.filter(readable)
 
 

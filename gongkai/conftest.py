@@ -1,9 +1,11 @@
 """Shared test helpers: small factories over the real models, on the real database of the run."""
 
+import functools
 import itertools
 
 import factory
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 
 from gongkai.accounts.models import User
@@ -13,19 +15,19 @@ PASSWORD = "Test-Passw0rd!"
 _codes = itertools.count(1)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow by design: hash the shared test password once, not once per user.
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     display_name = factory.Sequence(lambda n: f"测试用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @classmethod
-    def _after_postgeneration(cls, instance, create, results=None):
-        if create:
-            instance.save()
+    password = factory.LazyFunction(_password_hash)
 
 
 def make_org(

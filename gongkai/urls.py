@@ -1,11 +1,9 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from gongkai.api.urls import api
 
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("", include("gongkai.disclosure.urls")),

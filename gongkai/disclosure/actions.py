@@ -20,7 +20,9 @@ from gongkai.lib import confidentiality, extract, filetypes
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
 from gongkai.obligations.actions import fulfil_for_item
+from gongkai.search import index as search_index
 
+from . import board_cache
 from .models import (
     TRANSITIONS,
     Attachment,
@@ -63,6 +65,10 @@ def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=(
     from_state = item.state
     item.state = to_state
     item.save(update_fields=["state", "updated_at", *fields])
+    search_index.update_item(item)  # R30: the index follows every state change, in this transaction
+    # Before and after commit: a reader between the two may re-cache the old state only until commit.
+    board_cache.invalidate(item.org_id)
+    transaction.on_commit(lambda: board_cache.invalidate(item.org_id))
     _event(item, transition, by=by, from_state=from_state, note=note)
 
 
@@ -513,6 +519,7 @@ def settle_visibility(now=None) -> tuple[int, int]:
             if item.expired_recorded_at is None:
                 item.expired_recorded_at = item.expires_at
                 item.save(update_fields=["expired_recorded_at"])
+                search_index.update_item(item)
                 _event(item, "expired", by=None)
                 expired += 1
     return went_public, expired

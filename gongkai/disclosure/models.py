@@ -221,11 +221,42 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.context}"
 
+    def get_kind_label(self) -> str:
+        from gongkai.lib.confidentiality import KIND_LABELS
+
+        return KIND_LABELS.get(self.kind, self.kind)
+
     def blocks(self) -> bool:
         """Open, and on text that goes wider than the organisation."""
         if self.status != self.Status.OPEN or not self.item.goes_wider_than_org:
             return False
         return not (self.attachment_id and self.attachment.keep_inside)
+
+
+EVENT_LABELS = {
+    "create": _("创建"),
+    "update": _("修改"),
+    "attach": _("上传附件"),
+    "detach": _("删除附件"),
+    "attachment_scope": _("调整附件范围"),
+    "submit": _("提出"),
+    "review": _("审核通过"),
+    "approve": _("审批通过"),
+    "publish": _("公开实施"),
+    "send_back": _("退回修改"),
+    "mask": _("遮盖敏感信息"),
+    "acknowledge": _("确认可公开"),
+    "went_public": _("转为社会公开"),
+    "expired": _("公开期满"),
+    "supersede": _("被新版本替代"),
+    "revoke": _("撤销"),
+    "terminate": _("终止"),
+    "request_change": _("申请变更"),
+    "request_revoke": _("申请撤销"),
+    "request_terminate": _("申请终止"),
+    "approve_change": _("批准申请"),
+    "reject_change": _("驳回申请"),
+}
 
 
 class ItemEvent(models.Model):
@@ -244,6 +275,10 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.at:%Y-%m-%d}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
 
 
 class ChangeRequest(models.Model):

@@ -1,7 +1,10 @@
 import logging
 import uuid
 
+from django.conf import settings
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import requires_csrf_token
 
 from gongkai import access
@@ -57,3 +60,15 @@ def server_error(request):
     error_id = uuid.uuid4().hex[:12]
     log.error("server error %s on %s", error_id, request.path)
     return render(request, "500.html", {"error_id": error_id}, status=500)
+
+
+def set_lang(request, code):
+    """Language switch by plain link (no form, so cached public pages carry no CSRF token)."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

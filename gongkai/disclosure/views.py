@@ -1,0 +1,105 @@
+"""Public and members' pages of disclosure items: the board (公开栏), item detail, downloads."""
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils import timezone
+
+from gongkai import access
+from gongkai.catalogue.models import Category, Scope
+from gongkai.lib import filetypes
+
+from . import board_cache
+from .models import Attachment, ItemEvent
+
+
+def _by_category(items):
+    labels = dict(Category.choices)
+    return [(labels[c], list(rows)) for c, rows in groupby(items, key=lambda i: i.category)]
+
+
+def board_items(user, org, now):
+    return (
+        access.visible_items(user, now)
+        .current(now)
+        .filter(org=org)
+        .select_related("catalogue_item")
+        .order_by("category", "-published_at")
+    )
+
+
+def board(request, code):
+    """R27: the organisation's board: current items by category, scope badges, change notices."""
+    org = access.get_org_or_404(request.user, code)
+    cached = board_cache.get(request, org)
+    if cached is not None:
+        return cached
+    now = timezone.now()
+    items = list(board_items(request.user, org, now)[:500])
+    notices = access.visible_notices(request.user, now).filter(org=org).order_by("-ended_at")[:10]
+    response = render(
+        request,
+        "disclosure/board.html",
+        {"org": org, "groups": _by_category(items), "notices": notices, "now": now, "count": len(items)},
+    )
+    board_cache.put(request, org, response, items, now)
+    return response
+
+
+def board_print(request, code):
+    """A printable A4 board with a QR code per item pointing to its page."""
+    org = access.get_org_or_404(request.user, code)
+    now = timezone.now()
+    items = list(board_items(request.user, org, now)[:200])
+    return render(request, "disclosure/board_print.html", {"org": org, "groups": _by_category(items), "now": now})
+
+
+def detail(request, pk):
+    item = access.get_item_or_404(
+        request.user, pk, access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes")
+    )
+    attachments = [a for a in item.attachments.all() if access.can_see_attachment(request.user, a)]
+    staff = access.can(request.user, "item.view_staff", item)
+    events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
+    return render(
+        request,
+        "disclosure/detail.html",
+        {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": timezone.now()},
+    )
+
+
+def download(request, pk, attachment_id):
+    """Files only through here: access asked, always as a download, never rendered inline."""
+    item = access.get_item_or_404(request.user, pk)
+    try:
+        attachment = Attachment.objects.select_related("item__org").get(pk=attachment_id, item=item)
+    except (Attachment.DoesNotExist, ValueError):
+        raise Http404 from None
+    if not access.can_see_attachment(request.user, attachment):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=filetypes.CONTENT_TYPES[attachment.kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def member_area(request):
+    """R28: internal items within the member's scopes (what the public cannot see)."""
+    now = timezone.now()
+    items = (
+        access.visible_items(request.user, now)
+        .current(now)
+        .exclude(scope=Scope.PUBLIC, public_from__lte=now)
+        .select_related("org")
+        .order_by("-published_at")[:100]
+    )
+    return render(request, "disclosure/member.html", {"items": items, "now": now})
