@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
@@ -341,7 +341,7 @@ def create_item(request, payload: ItemCreate):
     item = _run(
         actions.create_item, org, by=user, catalogue_item=catalogue_item, work_plan=work_plan, **fields
     )
-    return 201, _detail(user, _visible(user, item.pk))
+    return Status(201, _detail(user, _visible(user, item.pk)))
 
 
 @router.patch("/{int:item_id}", response=ItemDetail, summary="修改草稿")

@@ -9,6 +9,7 @@ The clerk, reviewer and secretary (and the catalogue owner for revocation) are m
 passed in, so they never change what the `people` fixture's users can see.
 """
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from gongkai.catalogue.models import (
@@ -115,9 +116,12 @@ def make_item(
     reviewer=None,
     secretary=None,
     now=None,
+    attachments=(),
     **extra,
 ) -> DisclosureItem:
-    """An item of `org` taken through the workflow up to `state` by the actions (never saved by hand)."""
+    """An item of `org` taken through the workflow up to `state` by the actions (never saved by hand).
+
+    `attachments`: (name, bytes, keep_inside) triples added to the draft (set MEDIA_ROOT to a tmp dir)."""
     if catalogue_item is None:
         catalogue_item = catalogue_item_for(org, min_internal_days=min_internal_days)
     clerk = by_clerk or staff(org, Role.CLERK)
@@ -130,6 +134,8 @@ def make_item(
         scope=scope,
         **extra,
     )
+    for name, data, keep_inside in attachments:
+        actions.add_attachment(item, SimpleUploadedFile(name, data), by=clerk, keep_inside=keep_inside)
     steps = [State.SUBMITTED, State.REVIEWED, State.APPROVED, State.PUBLISHED]
     ended = state in (State.REVOKED, State.TERMINATED)
     target = State.PUBLISHED if ended else state
@@ -152,6 +158,13 @@ def make_item(
         actions.decide_change(request, by=staff(owner, Role.CATALOGUE_OWNER), approve=True)
     item.refresh_from_db()
     return item
+
+
+# The smallest valid PNG (1×1): an attachment with no text to scan.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def published_item(org, scope=Scope.PUBLIC, **kw) -> DisclosureItem:
