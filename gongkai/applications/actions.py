@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
-from . import deadlines
+from . import deadlines, notices
 from .models import REASONS, AnswerType, Application, ApplicationPolicy, Delivery, Pause, Status
 
 DEFAULT_DAYS = 20
@@ -81,6 +82,12 @@ def submit_application(org, *, by, title, description, purpose="", delivery=Deli
     )
     application.save()
     record(action="application.submit", obj=application, actor=by, data={"number": application.number})
+    notices.send(
+        notices.handlers(org),
+        f"收到公开申请：{application.number}",
+        application.title,
+        reverse("applications:detail", args=[application.pk]),
+    )
     return application
 
 
@@ -110,6 +117,7 @@ def extend_application(application, *, by, days, reason) -> Application:
     _recompute(application)
     application.save(update_fields=["extension_days", "extension_reason", "due_date", "calendar_not_covered"])
     record(action="application.extend", obj=application, actor=by, data={"days": days})
+    _tell_applicant(application, f"公开申请延期答复：{application.number}")
     return application
 
 
@@ -132,6 +140,8 @@ def pause_application(application, *, by, kind, note="", on: date | None = None)
     _recompute(application)
     application.save(update_fields=["status", "due_date", "calendar_not_covered"])
     record(action="application.pause", obj=application, actor=by, data={"kind": kind, "start": str(start)})
+    if kind == Pause.Kind.SUPPLEMENT:
+        _tell_applicant(application, f"请补正公开申请：{application.number}")
     return application
 
 
@@ -242,7 +252,13 @@ def answer_application(
             "item": item and item.pk,
         },
     )
+    _tell_applicant(application, f"您的公开申请已答复：{application.number}")
     return application
+
+
+def _tell_applicant(application, title: str) -> None:
+    url = reverse("applications:detail", args=[application.pk])
+    notices.send([application.applicant], title, application.title, url)
 
 
 def applicable_catalogue_items(org):

@@ -3,11 +3,12 @@ state or actor refused, an audit entry in the same transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
-from gongkai.applications import deadlines
+from gongkai.applications import deadlines, notices
 from gongkai.audit.log import record
 from gongkai.lib import confidentiality
 from gongkai.lib.text import clean_line, clean_text
@@ -67,6 +68,9 @@ def _create(org, *, channel, by, submitter, fields, received_at=None) -> Feedbac
     else:
         raise ActionError(_("系统繁忙，请稍后再试。"))
     record(action="feedback.create", obj=case, actor=by or submitter, data={"channel": channel})
+    notices.send(
+        notices.handlers(org), f"收到意见反馈：{case.subject}", "", reverse("feedback:case", args=[case.pk])
+    )
     return case
 
 
@@ -116,6 +120,9 @@ def route_case(case, *, by, org) -> FeedbackCase:
     case.org, case.org_path = org, org.path
     case.save(update_fields=["org", "org_path"])
     record(action="feedback.route", obj=case, actor=by, data={"from": old, "to": org.code})
+    notices.send(
+        notices.handlers(org), f"转办意见反馈：{case.subject}", "", reverse("feedback:case", args=[case.pk])
+    )
     return case
 
 

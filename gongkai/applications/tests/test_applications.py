@@ -329,3 +329,15 @@ def test_twenty_concurrent_applications_get_consecutive_numbers(tree):
     assert errors == []
     year = Application.objects.first().received_at.year
     assert sorted(numbers) == [f"TA-YSQ-{year}-{n:04d}" for n in range(1, 21)]
+
+
+def test_reminders_notify_handlers_once(filed, people, django_capture_on_commit_callbacks):
+    from gongkai.applications.tasks import remind
+
+    notification = pytest.importorskip("gongkai.notifications.models").Notification
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            remind(today=date(2025, 3, 27))
+    sent = notification.objects.filter(user=people.clerk_a, title__startswith="依申请公开即将到期")
+    assert sent.count() == 1 and filed.number in sent.get().title
+    assert not notification.objects.filter(user=people.inspector_c).exists()

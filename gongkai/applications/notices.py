@@ -1,0 +1,25 @@
+"""Notifications for applications and feedback, through the notifications app when it is installed."""
+
+from django.db import transaction
+
+from gongkai.orgs.models import Membership, Role
+
+HANDLER_ROLES = (Role.CLERK, Role.SECRETARY)
+
+
+def handlers(org):
+    """The clerk and secretary of the organisation itself: the people who answer."""
+    return [m.user for m in Membership.objects.filter(org=org, role__in=HANDLER_ROLES).select_related("user")]
+
+
+def send(users, title: str, body: str = "", url: str = "", key: str = "") -> None:
+    try:
+        from gongkai.notifications.actions import notify
+    except ImportError:  # no notification system installed: nothing to send
+        return
+
+    def deliver():
+        for user in {u.pk: u for u in users}.values():
+            notify(user, title, body, url, key=f"{key}:{user.pk}" if key else "")
+
+    transaction.on_commit(deliver)
