@@ -15,19 +15,31 @@ class ItemForm(forms.Form):
     )
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(
-        label=_("正文"), widget=forms.Textarea, required=False, max_length=50_000, help_text=_("支持 Markdown 格式。")
+        label=_("正文"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=50_000,
+        help_text=_("支持 Markdown 格式。"),
     )
-    scope = forms.ChoiceField(label=_("公开范围"), choices=[("", _("按目录规定"))] + Scope.choices, required=False)
+    scope = forms.ChoiceField(
+        label=_("公开范围"), choices=[("", _("按目录规定"))] + Scope.choices, required=False
+    )
     doc_number = forms.CharField(label=_("文号"), max_length=60, required=False)
-    event_date = forms.DateField(label=_("事项发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    period_label = forms.CharField(label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第三季度"))
+    event_date = forms.DateField(
+        label=_("事项发生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_label = forms.CharField(
+        label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第三季度")
+    )
     stage = forms.CharField(label=_("阶段"), max_length=40, required=False)
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         if org is not None:
             self.fields["catalogue_item"].queryset = CatalogueItem.objects.for_org(org)
-            self.fields["work_plan"].queryset = WorkPlan.objects.filter(org=org, status=WorkPlan.Status.APPROVED)
+            self.fields["work_plan"].queryset = WorkPlan.objects.filter(
+                org=org, status=WorkPlan.Status.APPROVED
+            )
 
 
 class EditForm(ItemForm):
@@ -52,7 +64,9 @@ class ChangeRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("申请类型"), choices=ChangeRequest.Kind.choices)
     reason = forms.CharField(label=_("理由（将在公开栏说明）"), max_length=500)
     new_title = forms.CharField(label=_("变更后标题"), max_length=200, required=False)
-    new_body = forms.CharField(label=_("变更后正文"), widget=forms.Textarea, required=False, max_length=50_000)
+    new_body = forms.CharField(
+        label=_("变更后正文"), widget=forms.Textarea, required=False, max_length=50_000
+    )
 
 
 class WithholdingForm(forms.Form):

@@ -89,7 +89,9 @@ def new_item(request):
 
 
 def _staff_item(user, pk) -> DisclosureItem:
-    item = access.get_item_or_404(user, pk, _staff_items(user).select_related("org", "catalogue_item", "work_plan"))
+    item = access.get_item_or_404(
+        user, pk, _staff_items(user).select_related("org", "catalogue_item", "work_plan")
+    )
     return item
 
 
@@ -98,9 +100,16 @@ def work_item(request, pk):
     item = _staff_item(request.user, pk)
     user = request.user
     findings = list(item.findings.select_related("attachment", "item"))
-    can = {name: access.can(user, f"item.{name}", item) for name in ("edit", "submit", "review", "approve", "publish")}
-    can["send_back"] = item.state in (State.SUBMITTED, State.REVIEWED) and access.can(user, "item.send_back", item)
-    can["resolve"] = item.state in (State.SUBMITTED, State.REVIEWED) and access.can(user, "item.resolve_findings", item)
+    can = {
+        name: access.can(user, f"item.{name}", item)
+        for name in ("edit", "submit", "review", "approve", "publish")
+    }
+    can["send_back"] = item.state in (State.SUBMITTED, State.REVIEWED) and access.can(
+        user, "item.send_back", item
+    )
+    can["resolve"] = item.state in (State.SUBMITTED, State.REVIEWED) and access.can(
+        user, "item.resolve_findings", item
+    )
     can["request_change"] = item.state == State.PUBLISHED and access.can(user, "item.request_change", item)
     edit_form = None
     if can["edit"]:
@@ -146,8 +155,10 @@ def _run_item_action(request, item, action):
     if action == "attach":
         form = forms.AttachmentForm(post, request.FILES)
         if not form.is_valid():
-            raise ValidationError(_("请选择要上传的文件。"))
-        actions.add_attachment(item, form.cleaned_data["file"], by=user, keep_inside=form.cleaned_data["keep_inside"])
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        actions.add_attachment(
+            item, form.cleaned_data["file"], by=user, keep_inside=form.cleaned_data["keep_inside"]
+        )
         return _("附件已上传。")
     if action in ("detach", "keep-inside", "share"):
         attachment = Attachment.objects.filter(item=item, pk=post.get("attachment")).first()
@@ -212,7 +223,9 @@ def requests_page(request):
     ]
     plans = [
         p
-        for p in WorkPlan.objects.filter(status=WorkPlan.Status.PENDING).select_related("org").order_by("created_at")[:200]
+        for p in WorkPlan.objects.filter(status=WorkPlan.Status.PENDING)
+        .select_related("org")
+        .order_by("created_at")[:200]
         if access.can(user, "workplan.decide", p)
     ]
     withholdings = [
@@ -223,7 +236,9 @@ def requests_page(request):
         if access.can(user, "withholding.decide", w)
     ]
     staff_paths = access.grants(user).paths(access.STAFF_ROLES)
-    mine = Withholding.objects.filter(access.path_q("org__path", staff_paths) if staff_paths else Q(pk__in=[]))
+    mine = Withholding.objects.filter(
+        access.path_q("org__path", staff_paths) if staff_paths else Q(pk__in=[])
+    )
     return render(
         request,
         "disclosure/requests.html",
@@ -282,7 +297,11 @@ def new_withholding(request):
         else:
             messages.success(request, _("已向上级党组织报备。"))
             return redirect("disclosure:requests")
-    return render(request, "disclosure/simple_form.html", {"form": form, "org": org, "title": _("不予公开（暂不公开）备案")})
+    return render(
+        request,
+        "disclosure/simple_form.html",
+        {"form": form, "org": org, "title": _("不予公开（暂不公开）备案")},
+    )
 
 
 @login_required
@@ -297,4 +316,6 @@ def new_work_plan(request):
         else:
             messages.success(request, _("工作方案已报送目录制定单位审核。"))
             return redirect("disclosure:requests")
-    return render(request, "disclosure/simple_form.html", {"form": form, "org": org, "title": _("目录外事项工作方案")})
+    return render(
+        request, "disclosure/simple_form.html", {"form": form, "org": org, "title": _("目录外事项工作方案")}
+    )

@@ -54,12 +54,16 @@ def board_print(request, code):
     org = access.get_org_or_404(request.user, code)
     now = timezone.now()
     items = list(board_items(request.user, org, now)[:200])
-    return render(request, "disclosure/board_print.html", {"org": org, "groups": _by_category(items), "now": now})
+    return render(
+        request, "disclosure/board_print.html", {"org": org, "groups": _by_category(items), "now": now}
+    )
 
 
 def detail(request, pk):
     item = access.get_item_or_404(
-        request.user, pk, access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes")
+        request.user,
+        pk,
+        access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
     )
     attachments = [a for a in item.attachments.all() if access.can_see_attachment(request.user, a)]
     staff = access.can(request.user, "item.view_staff", item)
