@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.catalogue.models import Category, CatalogueItem, Scope
+from gongkai.catalogue.models import CatalogueItem, Category, Scope
 
 from .models import ChangeRequest, Withholding, WorkPlan
 
