@@ -194,4 +194,3 @@ def test_member_area_lists_internal_items_only(client, tree, people):
     assert "支部内部通报" in body and "已社会公开的事项" not in body
     client.logout()
     assert client.get("/member/").status_code == 302
-
