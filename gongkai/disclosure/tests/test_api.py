@@ -109,6 +109,8 @@ def test_public_item_goes_public_only_after_its_internal_period(api, tree, peopl
         assert not api.sees(None, item)
         row = api.get(people.member_b, f"/items/{item.pk}").json()
         assert (row["scope"], row["target_scope"]) == ("all_members", "public")
+        assert api.listed_ids(people.member_b, scope="all_members") == {item.pk}
+        assert api.listed_ids(people.member_b, scope="public") == set()
     with time_machine.travel(T0 + timedelta(days=4, hours=23), tick=False):
         assert not api.sees(None, item)
         assert api.sees(people.member_b, item)
