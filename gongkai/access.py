@@ -463,3 +463,68 @@ def _obligation_register_event(g: Grants, org: Organisation) -> bool:
 @rule("obligation.view")
 def _obligation_view(g: Grants, org: Organisation) -> bool:
     return g.is_staff_at(org)
+
+
+# ---- Oversight (R19–R23) — owned by gongkai/oversight ------------------------------------------
+
+# Roles that see oversight data (dashboards, inspections) of their organisation and below.
+OVERSIGHT_ROLES = frozenset({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY, Role.CLERK})
+
+
+def _supervised_paths(g: Grants) -> list[str]:
+    """R20: paths of the organisations assigned to the user as supervisor (one query, cached)."""
+    cached = getattr(g, "_supervised_paths", None)
+    if cached is None:
+        from gongkai.oversight.models import SupervisorAssignment
+
+        if g.user is None or not g.user.is_authenticated or not g.user.is_active:
+            cached = []
+        else:
+            cached = list(
+                SupervisorAssignment.objects.filter(supervisor=g.user).values_list("org__path", flat=True)
+            )
+        g._supervised_paths = cached
+    return cached
+
+
+def oversight_paths(user) -> list[str]:
+    """Subtrees whose oversight data the user sees: their oversight roles and assigned organisations.
+    A supervisor role alone shows nothing: the 联系安排表 says which organisations are theirs."""
+    g = grants(user)
+    return g.paths(OVERSIGHT_ROLES) + _supervised_paths(g)
+
+
+def oversight_orgs(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(path_q("path", oversight_paths(user)))
+
+
+def visible_inspections(user):
+    from gongkai.oversight.models import Inspection
+
+    return Inspection.objects.filter(path_q("org_path", oversight_paths(user)))
+
+
+@rule("oversight.view")
+def _oversight_view(g: Grants, org: Organisation) -> bool:
+    return any(org.path.startswith(p) for p in g.paths(OVERSIGHT_ROLES) + _supervised_paths(g))
+
+
+@rule("oversight.inspect")
+def _oversight_inspect(g: Grants, org: Organisation) -> bool:
+    """R21: the leading-group office inspects, orders rectification, runs plans and campaigns."""
+    return Role.INSPECTOR in g.roles_at(org)
+
+
+@rule("oversight.respond")
+def _oversight_respond(g: Grants, finding) -> bool:
+    return bool(g.roles_at(finding.org) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("oversight.verify")
+def _oversight_verify(g: Grants, finding) -> bool:
+    return Role.INSPECTOR in g.roles_at(finding.org)
+
+
+@rule("commitment.publish")
+def _commitment_publish(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import evaluation_views, inspection_views, views
 
 app_name = "oversight"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("mine/", views.mine, name="mine"),
+    path("assignments/", views.assignments, name="assignments"),
+    path("assignments/<int:pk>/delete/", views.unassign, name="unassign"),
+    path("commitments/", views.commitments, name="commitments"),
+    path("inspections/", inspection_views.inspection_list, name="inspections"),
+    path("inspections/<int:pk>/", inspection_views.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/findings/", inspection_views.add_finding, name="add_finding"),
+    path("findings/<int:pk>/respond/", inspection_views.respond, name="respond"),
+    path("findings/<int:pk>/verify/", inspection_views.verify, name="verify"),
+    path("evaluation/", evaluation_views.campaign_list, name="campaigns"),
+    path("evaluation/<int:pk>/", evaluation_views.campaign_detail, name="campaign"),
+]

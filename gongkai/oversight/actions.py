@@ -1,0 +1,387 @@
+"""Oversight actions (R19–R23): one transaction each, state checked under a row lock, audited."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import access
+from gongkai.audit.log import record
+from gongkai.lib import workdays
+from gongkai.lib.text import clean_line, clean_text
+from gongkai.obligations.calendar import current_overrides
+from gongkai.orgs.models import Membership, Organisation, Role, SectorType
+
+from .models import (
+    OWED,
+    Ballot,
+    Choice,
+    Commitment,
+    CommitmentKind,
+    EvaluationCampaign,
+    Finding,
+    FindingStatus,
+    Inspection,
+    Participation,
+    Phase,
+    RolloutPhase,
+    RolloutPlan,
+    SectorDeadline,
+    SupervisorAssignment,
+)
+
+MAX_RECTIFY_DAYS = 120
+
+
+class ActionError(ValidationError):
+    """A refused action, with a message for the user."""
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ActionError(message)
+
+
+# ---- Rollout plan (R19) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_plan(
+    committee: Organisation,
+    year: int,
+    *,
+    title: str,
+    phases: dict[str, tuple[date, date, str]],
+    deadlines: dict[str, date],
+    by,
+) -> RolloutPlan:
+    """Create or replace the committee's plan for `year`: phases and per-sector deadlines."""
+    _require(access.can(by, "oversight.inspect", committee), _("只有领导小组办公室可以制定推行计划。"))
+    title = clean_line(title, field=_("计划名称"), max_length=200)
+    for key, (start, end, _note) in phases.items():
+        _require(key in Phase.values, _("阶段无效。"))
+        _require(start <= end, _("阶段“%(p)s”的结束日期早于开始日期。") % {"p": Phase(key).label})
+    for sector, deadline in deadlines.items():
+        _require(sector in SectorType.values, _("组织类型无效。"))
+        _require(deadline.year == year, _("全面推行期限应在计划年度内。"))
+    plan, _created = RolloutPlan.objects.update_or_create(
+        committee=committee, year=year, defaults={"title": title}
+    )
+    plan.phases.all().delete()
+    plan.deadlines.all().delete()
+    RolloutPhase.objects.bulk_create(
+        RolloutPhase(plan=plan, phase=k, starts_on=s, ends_on=e, note=n[:300])
+        for k, (s, e, n) in phases.items()
+    )
+    SectorDeadline.objects.bulk_create(
+        SectorDeadline(plan=plan, sector_type=k, deadline=d) for k, d in deadlines.items()
+    )
+    record(
+        action="oversight.plan",
+        obj=plan,
+        actor=by,
+        org_path=committee.path,
+        data={"year": year, "deadlines": {k: d.isoformat() for k, d in deadlines.items()}},
+    )
+    return plan
+
+
+# ---- Supervisor assignments (R20) -------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_supervisor(supervisor, org: Organisation, *, by, note: str = "") -> SupervisorAssignment:
+    _require(access.can(by, "oversight.inspect", org), _("只有领导小组办公室可以安排联系督导。"))
+    note = clean_line(note, field=_("备注"), max_length=200, required=False)
+    _require(
+        Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).exists(),
+        _("该用户不是联系督导人员。"),
+    )
+    assignment, created = SupervisorAssignment.objects.get_or_create(
+        supervisor=supervisor, org=org, defaults={"note": note}
+    )
+    _require(created, _("%(org)s已安排该督导人员联系。") % {"org": org.name})
+    record(
+        action="oversight.assign",
+        obj=assignment,
+        actor=by,
+        org_path=org.path,
+        data={"supervisor": supervisor.pk},
+    )
+    access.forget(supervisor)
+    return assignment
+
+
+@transaction.atomic
+def unassign_supervisor(assignment: SupervisorAssignment, *, by) -> None:
+    _require(access.can(by, "oversight.inspect", assignment.org), _("只有领导小组办公室可以调整联系督导。"))
+    record(
+        action="oversight.unassign",
+        obj=assignment,
+        actor=by,
+        org_path=assignment.org.path,
+        data={"supervisor": assignment.supervisor_id},
+    )
+    assignment.delete()
+
+
+# ---- Inspections and rectification (R21) ------------------------------------------------------
+
+
+@transaction.atomic
+def create_inspection(org: Organisation, *, by, on: date, summary: str) -> Inspection:
+    _require(access.can(by, "oversight.inspect", org), _("只有领导小组办公室可以登记督导检查。"))
+    summary = clean_text(summary, field=_("检查情况"), max_length=5000)
+    _require(on <= timezone.localdate(), _("检查日期不能晚于今天。"))
+    inspection = Inspection.objects.create(org=org, org_path=org.path, inspector=by, date=on, summary=summary)
+    record(action="oversight.inspect", obj=inspection, actor=by, data={"date": on.isoformat()})
+    return inspection
+
+
+def rectification_due(start: date, days: int) -> date:
+    try:
+        return workdays.add_working_days(start, days, current_overrides())
+    except workdays.CalendarNotCovered:
+        raise ActionError(_("整改截止日期超出工作日历覆盖范围，请先录入该年度放假安排或缩短期限。")) from None
+
+
+@transaction.atomic
+def add_finding(
+    inspection: Inspection, *, by, text: str, rectification_required: bool, deadline_days: int | None
+) -> Finding:
+    """A finding; with rectification, due N working days after today (R15 calendar)."""
+    _require(access.can(by, "oversight.inspect", inspection.org), _("只有领导小组办公室可以登记检查发现。"))
+    text = clean_text(text, field=_("发现问题"), max_length=2000)
+    due = None
+    if rectification_required:
+        _require(
+            deadline_days is not None and 1 <= deadline_days <= MAX_RECTIFY_DAYS,
+            _("整改期限应为 1 至 %(n)s 个工作日。") % {"n": MAX_RECTIFY_DAYS},
+        )
+        due = rectification_due(timezone.localdate(), deadline_days)
+    else:
+        deadline_days = None
+    finding = Finding.objects.create(
+        inspection=inspection,
+        org=inspection.org,
+        org_path=inspection.org_path,
+        text=text,
+        rectification_required=rectification_required,
+        deadline_days=deadline_days,
+        due_date=due,
+        # A finding that orders nothing needs no follow-up.
+        status=FindingStatus.OPEN if rectification_required else FindingStatus.CLOSED,
+    )
+    record(
+        action="oversight.finding",
+        obj=finding,
+        actor=by,
+        data={"rectify": rectification_required, "due": due.isoformat() if due else None},
+    )
+    return finding
+
+
+def _locked(finding: Finding) -> Finding:
+    return Finding.objects.select_for_update().get(pk=finding.pk)
+
+
+@transaction.atomic
+def respond_finding(finding: Finding, *, by, text: str) -> Finding:
+    """The organisation (clerk or secretary) reports what it rectified."""
+    finding = _locked(finding)
+    _require(access.can(by, "oversight.respond", finding), _("只有本组织的联络员或书记可以反馈整改情况。"))
+    _require(finding.status in OWED, _("该问题当前不需要反馈整改情况。"))
+    finding.response = clean_text(text, field=_("整改情况"), max_length=5000)
+    finding.status = FindingStatus.RESPONDED
+    finding.responded_at = timezone.now()
+    finding.responded_by = by
+    finding.save(update_fields=["response", "status", "responded_at", "responded_by"])
+    record(action="oversight.respond", obj=finding, actor=by)
+    _notify_inspectors(
+        finding,
+        _("整改情况待核验：%(org)s") % {"org": finding.org.name},
+        key=f"oversight-responded:{finding.pk}:{finding.responded_at:%Y%m%d%H%M%S}",
+    )
+    return finding
+
+
+@transaction.atomic
+def verify_finding(finding: Finding, *, by, close: bool, note: str = "") -> Finding:
+    """The inspector closes the order (销号) or sends it back with a reason and a new deadline."""
+    finding = _locked(finding)
+    _require(access.can(by, "oversight.verify", finding), _("只有领导小组办公室可以核验整改。"))
+    _require(finding.status == FindingStatus.RESPONDED, _("该问题尚未反馈整改情况，不能核验。"))
+    note = clean_text(note, field=_("核验意见"), max_length=2000, required=not close)
+    finding.verify_note = note
+    finding.verified_at = timezone.now()
+    fields = ["verify_note", "verified_at", "status"]
+    if close:
+        finding.status = FindingStatus.CLOSED
+    else:
+        finding.status = FindingStatus.SENT_BACK
+        # A fresh period of the same length, so the order is not overdue the moment it returns.
+        finding.due_date = rectification_due(timezone.localdate(), finding.deadline_days or 5)
+        finding.escalated_at = None
+        fields += ["due_date", "escalated_at"]
+    finding.save(update_fields=fields)
+    record(action="oversight.verify", obj=finding, actor=by, data={"closed": close})
+    from gongkai.notifications.actions import notify
+
+    for user in _org_handlers(finding.org):
+        notify(
+            user,
+            (_("整改已销号：%(org)s") if close else _("整改被退回：%(org)s")) % {"org": finding.org.name},
+            note,
+            url=_finding_url(finding),
+        )
+    return finding
+
+
+def _finding_url(finding: Finding) -> str:
+    from django.urls import reverse
+
+    return reverse("oversight:inspection", args=[finding.inspection_id])
+
+
+def _org_handlers(org: Organisation):
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__org=org, memberships__role__in=[Role.CLERK, Role.SECRETARY])
+        .distinct()
+    )
+
+
+def office_users(org: Organisation):
+    """The leading-group office over `org`: inspectors at the organisation or any ancestor."""
+    from django.contrib.auth import get_user_model
+
+    paths = [*org.ancestor_paths(), org.path]
+    return (
+        get_user_model()
+        .objects.filter(memberships__org__path__in=paths, memberships__role=Role.INSPECTOR, is_active=True)
+        .distinct()
+    )
+
+
+def _notify_inspectors(finding: Finding, title: str, *, key: str, body: str = "") -> int:
+    from gongkai.notifications.actions import notify
+
+    n = 0
+    for user in office_users(finding.org):
+        if notify(user, title, body, url=_finding_url(finding), key=key) is not None:
+            n += 1
+    return n
+
+
+def escalate_overdue(on: date | None = None) -> int:
+    """R21: each overdue rectification order is reported to the leading-group office once."""
+    on = on or timezone.localdate()
+    count = 0
+    ids = list(
+        Finding.objects.filter(
+            rectification_required=True, status__in=OWED, due_date__lt=on, escalated_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            finding = (
+                Finding.objects.select_for_update()
+                .filter(pk=pk, status__in=OWED, escalated_at__isnull=True, due_date__lt=on)
+                .select_related("org")
+                .first()
+            )
+            if finding is None:  # handled meanwhile (or by a concurrent run)
+                continue
+            finding.escalated_at = timezone.now()
+            finding.save(update_fields=["escalated_at"])
+            record(action="oversight.escalate", obj=finding, data={"due": finding.due_date.isoformat()})
+            _notify_inspectors(
+                finding,
+                _("整改逾期：%(org)s") % {"org": finding.org.name},
+                body=_("整改截止日期 %(due)s 已过，尚未完成整改：%(text)s")
+                % {"due": finding.due_date.isoformat(), "text": finding.text[:200]},
+                key=f"oversight-overdue:{finding.pk}:{finding.due_date:%Y%m%d}",
+            )
+            count += 1
+    return count
+
+
+# ---- Evaluation (R22) ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_campaign(
+    committee: Organisation, *, by, title: str, opens_at: datetime, closes_at: datetime, orgs
+) -> EvaluationCampaign:
+    _require(access.can(by, "oversight.inspect", committee), _("只有领导小组办公室可以发起评议。"))
+    title = clean_line(title, field=_("评议名称"), max_length=200)
+    _require(closes_at > opens_at, _("结束时间应晚于开始时间。"))
+    orgs = list(orgs)
+    _require(bool(orgs), _("请至少选择一个参评党组织。"))
+    _require(
+        all(o.path.startswith(committee.path) and o.pk != committee.pk for o in orgs),
+        _("参评党组织应为本党委的下级组织。"),
+    )
+    campaign = EvaluationCampaign.objects.create(
+        committee=committee, title=title, opens_at=opens_at, closes_at=closes_at, created_by=by
+    )
+    campaign.orgs.set(orgs)
+    record(
+        action="evaluation.create",
+        obj=campaign,
+        actor=by,
+        org_path=committee.path,
+        data={"orgs": [o.code for o in orgs]},
+    )
+    return campaign
+
+
+def eligible_orgs(campaign: EvaluationCampaign, user) -> list[Organisation]:
+    """The campaign's organisations of which the user is a member (R22: members rate their own)."""
+    member_ids = access.grants(user).org_ids(Role.MEMBER)
+    return list(campaign.orgs.filter(pk__in=member_ids).order_by("path"))
+
+
+def vote(campaign: EvaluationCampaign, org: Organisation, *, user, choice: str, comment: str = "") -> None:
+    """Cast a secret ballot: the ballot (no voter) and the participation (no choice) in one
+    transaction. Returns nothing: the caller must not be able to hold the ballot next to the user."""
+    now = timezone.now()
+    _require(campaign.is_open(now), _("评议不在进行中，不能投票。"))
+    _require(choice in Choice.values, _("请选择评议意见。"))
+    comment = clean_text(comment, field=_("意见建议"), max_length=1000, required=False)
+    _require(org in eligible_orgs(campaign, user), _("您不是该参评党组织的党员，不能参加评议。"))
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(campaign=campaign, org=org, user=user)
+            Ballot.objects.create(campaign=campaign, org=org, choice=choice, comment=comment)
+            # The audit entry names the voter and the participation, never the ballot or the choice.
+            record(
+                action="evaluation.vote",
+                obj=participation,
+                actor=user,
+                org_path=org.path,
+                data={"campaign": campaign.pk},
+            )
+    except IntegrityError:
+        raise ActionError(_("您已参加过本次评议，每人只能评议一次。")) from None
+
+
+# ---- Commitments (R23) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_commitment(org: Organisation, *, kind: str, text: str, by) -> Commitment:
+    _require(access.can(by, "commitment.publish", org), _("只有本组织的联络员或书记可以公开承诺。"))
+    _require(kind in CommitmentKind.values, _("承诺类型无效。"))
+    text = clean_text(text, field=_("承诺内容"), max_length=3000)
+    commitment = Commitment.objects.select_for_update().filter(org=org, kind=kind).first()
+    if commitment is None:
+        commitment = Commitment(org=org, kind=kind)
+    commitment.text, commitment.by, commitment.published_at = text, by, timezone.now()
+    commitment.save()
+    record(action="commitment.publish", obj=commitment, actor=by, org_path=org.path, data={"kind": kind})
+    return commitment

@@ -1,0 +1,158 @@
+"""R22: evaluation campaigns, the secret vote, and results published after the close."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongkai import access
+from gongkai.orgs.models import Organisation, Role
+
+from . import actions
+from .forms import CampaignForm, VoteForm
+from .models import Choice, EvaluationCampaign, Participation
+from .results import MIN_VOTES, results
+
+
+def _visible_campaigns(user, now):
+    """Closed campaigns are public; open and future ones for their members and the office above."""
+    g = access.grants(user)
+    q = Q(closes_at__lte=now)
+    if g.user is not None and g.user.is_authenticated:
+        q |= Q(orgs__in=g.org_ids(Role.MEMBER))
+        q |= access.path_q("committee__path", access.oversight_paths(user))
+    return EvaluationCampaign.objects.filter(q).distinct()
+
+
+def _campaign_or_404(user, pk, now):
+    campaign = _visible_campaigns(user, now).select_related("committee").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def campaign_list(request):
+    now = timezone.now()
+    campaigns = list(
+        _visible_campaigns(request.user, now)
+        .select_related("committee")
+        .annotate(n_orgs=Count("orgs", distinct=True))
+        .order_by("-closes_at", "-pk")[:100]
+    )
+    voted = set()
+    if request.user.is_authenticated:
+        voted = set(
+            Participation.objects.filter(user=request.user, campaign__in=campaigns).values_list(
+                "campaign_id", flat=True
+            )
+        )
+    committees = []
+    if request.user.is_authenticated:
+        paths = access.grants(request.user).paths({Role.INSPECTOR})
+        committees = list(Organisation.objects.filter(access.path_q("path", paths), level="committee"))
+    form = None
+    if committees:
+        committee = committees[0]
+        orgs = list(
+            Organisation.objects.filter(path__startswith=committee.path)
+            .exclude(pk=committee.pk)
+            .order_by("path")
+        )
+        form = CampaignForm(request.POST or None)
+        form.fields["orgs"].choices = [(o.code, o.name) for o in orgs]
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            try:
+                campaign = actions.create_campaign(
+                    committee,
+                    by=request.user,
+                    title=d["title"],
+                    opens_at=d["opens_at"],
+                    closes_at=d["closes_at"],
+                    orgs=[o for o in orgs if o.code in set(d["orgs"])],
+                )
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(request, _("评议活动已发起。"))
+                return redirect("oversight:campaign", campaign.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "oversight/campaigns.html",
+        {"campaigns": campaigns, "voted": voted, "now": now, "form": form},
+    )
+
+
+def campaign_detail(request, pk):
+    """The ballot for members while open; results for everyone once closed."""
+    now = timezone.now()
+    campaign = _campaign_or_404(request.user, pk, now)
+    ctx = {"campaign": campaign, "now": now, "min_votes": MIN_VOTES}
+    if campaign.is_closed(now):
+        orgs = list(access.visible_orgs(request.user).filter(evaluations=campaign).order_by("path"))
+        rows = results(campaign, orgs)
+        shown = [r for r in rows if r.shown]
+        ctx.update(
+            rows=rows,
+            chart={
+                "type": "bar",
+                "stacked": True,
+                "title": str(_("评议结果（人数）")),
+                "labels": [r.org.name for r in shown],
+                "series": [
+                    {"label": str(Choice.SATISFIED.label), "data": [r.satisfied for r in shown]},
+                    {"label": str(Choice.BASIC.label), "data": [r.basic for r in shown]},
+                    {"label": str(Choice.UNSATISFIED.label), "data": [r.unsatisfied for r in shown]},
+                ],
+            },
+        )
+        return render(request, "oversight/results.html", ctx)
+    if not request.user.is_authenticated:
+        raise Http404
+    eligible = actions.eligible_orgs(campaign, request.user)
+    has_voted = Participation.objects.filter(campaign=campaign, user=request.user).exists()
+    form = None
+    if eligible and not has_voted and campaign.is_open(now):
+        form = VoteForm(request.POST or None)
+        form.fields["org"].choices = [(o.code, o.name) for o in eligible]
+        if len(eligible) == 1:
+            form.fields["org"].initial = eligible[0].code
+        if request.method == "POST" and form.is_valid():
+            org = next(o for o in eligible if o.code == form.cleaned_data["org"])
+            try:
+                actions.vote(
+                    campaign,
+                    org,
+                    user=request.user,
+                    choice=form.cleaned_data["choice"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(request, _("感谢参加评议，您的评议已匿名记录。"))
+                return redirect("oversight:campaign", campaign.pk)
+    elif request.method == "POST":
+        if has_voted:
+            messages.error(request, _("您已参加过本次评议，每人只能评议一次。"))
+            return redirect("oversight:campaign", campaign.pk)
+        raise Http404
+    turnout = None
+    if access.oversight_paths(request.user) and access.can(
+        request.user, "oversight.view", campaign.committee
+    ):
+        turnout = (
+            Participation.objects.filter(campaign=campaign)
+            .order_by()
+            .values("org__name")
+            .annotate(n=Count("pk"))
+        )
+    ctx.update(form=form, eligible=eligible, has_voted=has_voted, turnout=turnout)
+    return render(request, "oversight/vote.html", ctx)

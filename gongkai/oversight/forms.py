@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Choice, CommitmentKind
+
+
+class InspectionForm(forms.Form):
+    org = forms.ChoiceField(label=_("被检查党组织"))
+    date = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+
+class FindingForm(forms.Form):
+    text = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    rectification_required = forms.BooleanField(label=_("限期整改"), required=False, initial=True)
+    deadline_days = forms.IntegerField(
+        label=_("整改期限（工作日）"), required=False, min_value=1, max_value=120, initial=10
+    )
+
+
+class RespondForm(forms.Form):
+    response = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+
+class VerifyForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("核验结论"), choices=[("close", _("整改到位，销号")), ("back", _("退回重新整改"))]
+    )
+    note = forms.CharField(
+        label=_("核验意见"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False
+    )
+
+
+class AssignForm(forms.Form):
+    supervisor = forms.ChoiceField(label=_("联系督导"))
+    org = forms.ChoiceField(label=_("党组织"))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("评议名称"), max_length=200)
+    opens_at = forms.DateTimeField(
+        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    orgs = forms.MultipleChoiceField(label=_("参评党组织"), widget=forms.CheckboxSelectMultiple)
+
+
+class VoteForm(forms.Form):
+    org = forms.ChoiceField(label=_("评议对象"))
+    choice = forms.ChoiceField(label=_("评议意见"), choices=Choice.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("意见建议（选填）"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
+    )
+
+
+class CommitmentForm(forms.Form):
+    org = forms.ChoiceField(label=_("党组织"))
+    kind = forms.ChoiceField(label=_("承诺类型"), choices=CommitmentKind.choices)
+    text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=3000)

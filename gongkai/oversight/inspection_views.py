@@ -1,0 +1,167 @@
+"""R21: inspections, findings, responses and verification."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai import access
+from gongkai.orgs.models import Organisation, Role
+
+from . import actions
+from .forms import FindingForm, InspectionForm, RespondForm, VerifyForm
+from .models import Finding, FindingStatus
+
+
+def _inspector_orgs(user):
+    paths = access.grants(user).paths({Role.INSPECTOR})
+    return list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
+
+
+@login_required
+def inspection_list(request):
+    if not access.oversight_paths(request.user):
+        raise Http404
+    qs = access.visible_inspections(request.user).select_related("org", "inspector").order_by("-date", "-pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    orgs = _inspector_orgs(request.user)
+    form = None
+    if orgs:
+        form = InspectionForm(request.POST or None, initial={"date": timezone.localdate()})
+        form.fields["org"].choices = [(o.code, o.name) for o in orgs]
+        if request.method == "POST" and form.is_valid():
+            org = next(o for o in orgs if o.code == form.cleaned_data["org"])
+            try:
+                inspection = actions.create_inspection(
+                    org, by=request.user, on=form.cleaned_data["date"], summary=form.cleaned_data["summary"]
+                )
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(request, _("检查记录已登记，请继续登记发现的问题。"))
+                return redirect("oversight:inspection", inspection.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "oversight/inspections.html", {"page": page, "form": form})
+
+
+def _inspection_or_404(user, pk):
+    inspection = access.visible_inspections(user).select_related("org", "inspector").filter(pk=pk).first()
+    if inspection is None:
+        raise Http404
+    return inspection
+
+
+@login_required
+def inspection_detail(request, pk):
+    inspection = _inspection_or_404(request.user, pk)
+    findings = list(inspection.findings.select_related("responded_by").all())
+    today = timezone.localdate()
+    can_inspect = access.can(request.user, "oversight.inspect", inspection.org)
+    can_respond = bool(access.grants(request.user).roles_at(inspection.org) & {Role.CLERK, Role.SECRETARY})
+    rows = []
+    for f in findings:
+        f.org = inspection.org  # same organisation: spares a query per finding in the rules
+        rows.append(
+            {
+                "finding": f,
+                "overdue": f.is_overdue(today),
+                "respond_form": RespondForm(prefix=f"r{f.pk}")
+                if can_respond and f.status in ("open", "sent_back")
+                else None,
+                "verify_form": VerifyForm(prefix=f"v{f.pk}")
+                if can_inspect and f.status == "responded"
+                else None,
+            }
+        )
+    return render(
+        request,
+        "oversight/inspection.html",
+        {
+            "inspection": inspection,
+            "rows": rows,
+            "finding_form": FindingForm() if can_inspect else None,
+            "status": FindingStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_finding(request, pk):
+    inspection = _inspection_or_404(request.user, pk)
+    if not access.can(request.user, "oversight.inspect", inspection.org):
+        raise Http404
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_finding(
+                inspection,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                rectification_required=form.cleaned_data["rectification_required"],
+                deadline_days=form.cleaned_data["deadline_days"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("问题已登记。"))
+    else:
+        messages.error(request, _("请填写发现的问题和整改期限（1 至 120 个工作日）。"))
+    return redirect("oversight:inspection", inspection.pk)
+
+
+def _finding_or_404(user, pk):
+    finding = (
+        Finding.objects.filter(access.path_q("org_path", access.oversight_paths(user)), pk=pk)
+        .select_related("org")
+        .first()
+    )
+    if finding is None:
+        raise Http404
+    return finding
+
+
+@login_required
+@require_POST
+def respond(request, pk):
+    finding = _finding_or_404(request.user, pk)
+    if not access.can(request.user, "oversight.respond", finding):
+        raise Http404
+    form = RespondForm(request.POST, prefix=f"r{finding.pk}")
+    if not form.is_valid():
+        messages.error(request, _("请填写整改情况。"))
+    else:
+        try:
+            actions.respond_finding(finding, by=request.user, text=form.cleaned_data["response"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("整改情况已反馈，等待领导小组办公室核验。"))
+    return redirect("oversight:inspection", finding.inspection_id)
+
+
+@login_required
+@require_POST
+def verify(request, pk):
+    finding = _finding_or_404(request.user, pk)
+    if not access.can(request.user, "oversight.verify", finding):
+        raise Http404
+    form = VerifyForm(request.POST, prefix=f"v{finding.pk}")
+    if not form.is_valid():
+        messages.error(request, _("请选择核验结论。"))
+    else:
+        close = form.cleaned_data["decision"] == "close"
+        try:
+            actions.verify_finding(finding, by=request.user, close=close, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已销号。") if close else _("已退回重新整改。"))
+    return redirect("oversight:inspection", finding.inspection_id)

@@ -1,0 +1,231 @@
+"""Dashboards (R19, R20), the 联系安排表 and commitments (R23). Views parse and delegate."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongkai import access
+from gongkai.orgs.models import Organisation, Role, SectorType
+
+from . import actions, dashboard
+from .forms import AssignForm, CommitmentForm
+from .models import Commitment, CommitmentKind, SupervisorAssignment
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def chart_data(sectors, compliance_by_sector) -> dict:
+    """Numbers for charts.js; the same numbers are rendered in the tables beside the charts."""
+    labels = dict(SectorType.choices)
+    return {
+        "rollout": {
+            "type": "bar",
+            "title": str(_("各类型党组织全面推行进度（%）")),
+            "labels": [s.label for s in sectors],
+            "series": [{"label": str(_("已全面推行")), "data": [s.percent for s in sectors]}],
+            "max": 100,
+        },
+        "compliance": {
+            "type": "bar",
+            "title": str(_("各类型党组织公开义务按时率（%）")),
+            "labels": [str(labels.get(k, _("党委"))) for k in sorted(compliance_by_sector)],
+            "series": [
+                {
+                    "label": str(_("按时率")),
+                    "data": [
+                        None if f.rate is None else round(100 * f.rate, 1)
+                        for _k, f in sorted(compliance_by_sector.items())
+                    ],
+                }
+            ],
+            "max": 100,
+        },
+    }
+
+
+@login_required
+def home(request):
+    """R19: rollout progress per sector type against the plan's deadlines, lagging organisations."""
+    year = _year(request)
+    f = dashboard.figures(request.user, year)
+    compliance_rows = [
+        (str(dict(SectorType.choices).get(k, _("党委"))), v) for k, v in sorted(f["compliance"].items())
+    ]
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            **f,
+            "compliance_rows": compliance_rows,
+            "charts": chart_data(f["sectors"], f["compliance"]),
+            "findings": list(dashboard.open_findings(request.user)[:200]),
+            "can_inspect": bool(access.grants(request.user).paths({Role.INSPECTOR})),
+            "is_supervisor": SupervisorAssignment.objects.filter(supervisor=request.user).exists(),
+        },
+    )
+
+
+@login_required
+def mine(request):
+    """R20: the supervisor's own organisations."""
+    year = _year(request)
+    rows = dashboard.supervised_rows(request.user, year)
+    if not rows and not access.grants(request.user).paths({Role.SUPERVISOR}):
+        raise Http404
+    return render(
+        request,
+        "oversight/mine.html",
+        {"rows": rows, "year": year, "on": timezone.localdate()},
+    )
+
+
+def _assignment_scope(user):
+    """Inspectors see the table of their subtree; a supervisor their own lines."""
+    paths = access.grants(user).paths({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY})
+    qs = SupervisorAssignment.objects.filter(access.path_q("org__path", paths) | Q(supervisor=user))
+    return qs.select_related("supervisor", "org").order_by(
+        "supervisor__display_name", "supervisor__pk", "org__path"
+    )
+
+
+def _supervisor_label(user) -> str:
+    return getattr(user, "display_name", "") or user.get_username()
+
+
+@login_required
+def assignments(request):
+    """R20: the 联系安排表: printable, exportable; inspectors add and remove lines."""
+    inspector_paths = access.grants(request.user).paths({Role.INSPECTOR})
+    qs = _assignment_scope(request.user)
+    rows = list(qs)
+    if not rows and not inspector_paths and not access.oversight_paths(request.user):
+        raise Http404
+    fmt = request.GET.get("format")
+    if fmt in ("csv", "xlsx"):
+        return _export(fmt, rows)
+    form = None
+    if inspector_paths:
+        orgs = list(Organisation.objects.filter(access.path_q("path", inspector_paths)).order_by("path"))
+        supervisors = list(
+            get_user_model()
+            .objects.filter(memberships__role=Role.SUPERVISOR, is_active=True)
+            .distinct()
+            .order_by("display_name", "pk")
+        )
+        form = AssignForm(request.POST or None)
+        form.fields["org"].choices = [(o.code, o.name) for o in orgs]
+        form.fields["supervisor"].choices = [(str(u.pk), _supervisor_label(u)) for u in supervisors]
+        if request.method == "POST" and form.is_valid():
+            org = next(o for o in orgs if o.code == form.cleaned_data["org"])
+            user = next(u for u in supervisors if str(u.pk) == form.cleaned_data["supervisor"])
+            try:
+                actions.assign_supervisor(user, org, by=request.user, note=form.cleaned_data["note"])
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error(None, m)
+            else:
+                messages.success(
+                    request, _("已安排 %(u)s 联系 %(o)s。") % {"u": _supervisor_label(user), "o": org.name}
+                )
+                return redirect("oversight:assignments")
+    return render(request, "oversight/assignments.html", {"rows": rows, "form": form})
+
+
+@login_required
+@require_POST
+def unassign(request, pk):
+    assignment = _assignment_scope(request.user).filter(pk=pk).first()
+    if assignment is None or not access.can(request.user, "oversight.inspect", assignment.org):
+        raise Http404
+    actions.unassign_supervisor(assignment, by=request.user)
+    messages.success(request, _("已取消该联系安排。"))
+    return redirect("oversight:assignments")
+
+
+def _export_lines(rows):
+    yield [_("联系督导"), _("组织代码"), _("党组织"), _("组织类型"), _("备注")]
+    for a in rows:
+        yield [
+            _supervisor_label(a.supervisor),
+            a.org.code,
+            a.org.name,
+            str(a.org.get_sector_type_display()) if a.org.sector_type else "",
+            a.note,
+        ]
+
+
+def _safe(value):
+    # Spreadsheet formula injection: text starting with = + - @ is kept as text.
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
+
+
+def _export(fmt, rows):
+    if fmt == "csv":
+        buf = io.StringIO()
+        buf.write("\ufeff")  # Excel needs the BOM to read UTF-8
+        writer = csv.writer(buf)
+        for line in _export_lines(rows):
+            writer.writerow([_safe(v) for v in line])
+        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_("联系安排表"))
+        for line in _export_lines(rows):
+            ws.append([_safe(v) for v in line])
+        out = io.BytesIO()
+        wb.save(out)
+        response = HttpResponse(
+            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="assignments.{fmt}"'
+    return response
+
+
+@login_required
+def commitments(request):
+    """R23: clerks and secretaries publish their organisation's and secretary's commitments."""
+    paths = access.grants(request.user).paths({Role.CLERK, Role.SECRETARY})
+    if not paths:
+        raise Http404
+    orgs = list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
+    form = CommitmentForm(
+        request.POST or None, initial={"org": request.GET.get("org"), "kind": request.GET.get("kind")}
+    )
+    form.fields["org"].choices = [(o.code, o.name) for o in orgs]
+    if request.method == "POST" and form.is_valid():
+        org = next(o for o in orgs if o.code == form.cleaned_data["org"])
+        try:
+            actions.publish_commitment(
+                org, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"], by=request.user
+            )
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("承诺已在%(org)s公开栏公开。") % {"org": org.name})
+            return redirect("oversight:commitments")
+    existing = {
+        (c.org_id, c.kind): c for c in Commitment.objects.filter(org__in=orgs, published_at__isnull=False)
+    }
+    rows = [(o, [(k, existing.get((o.pk, k))) for k in CommitmentKind]) for o in orgs]
+    return render(
+        request, "oversight/commitments.html", {"form": form, "rows": rows, "kinds": CommitmentKind.choices}
+    )
