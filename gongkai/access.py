@@ -205,10 +205,14 @@ def can_see_attachment(user, attachment) -> bool:
     item = attachment.item
     if not visible_items(user).filter(pk=item.pk).exists():
         return False
-    if not attachment.keep_inside:
-        return True
+    return attachment in visible_attachments(user, item)
+
+
+def visible_attachments(user, item) -> list:
+    """The attachments of an item the caller already obtained through `visible_items`."""
     g = grants(user)
-    return g.is_staff_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
+    inside = g.is_staff_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
+    return [a for a in item.attachments.all() if inside or not a.keep_inside]
 
 
 def _item_roles(g: Grants, item) -> set[str]:

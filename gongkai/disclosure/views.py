@@ -65,7 +65,7 @@ def detail(request, pk):
         pk,
         access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
     )
-    attachments = [a for a in item.attachments.all() if access.can_see_attachment(request.user, a)]
+    attachments = access.visible_attachments(request.user, item)
     staff = access.can(request.user, "item.view_staff", item)
     events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
     return render(
