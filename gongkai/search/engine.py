@@ -27,6 +27,7 @@ from .text import Query, fts5_expr, tsquery_expr
 
 CANDIDATES = 1000
 PAGE_SIZE = 20
+PHRASE_WINDOW = 100
 
 
 @dataclass
@@ -165,24 +166,29 @@ def search(user, raw: str, filters: Filters | None = None, now=None) -> Results:
     results.truncated = len(cands) > CANDIDATES
     cands = cands[:CANDIDATES]
     scores = dict(cands)
-    ids = list(scores)
-    in_phrase = _phrase_ids(query, ids)
-    docs = SearchDoc.objects.filter(item_id__in=ids).values_list(
+    docs = SearchDoc.objects.filter(item_id__in=list(scores)).values_list(
         "item_id", "org_id", "category", "year", "scope", "title_text"
     )
     hits = []
     for pk, org_id, category, year, scope, title in docs:
-        # Tiers: whole phrase in the title, every term in the title, whole phrase anywhere, then score.
+        # Tiers: whole phrase in the title, every term in the title, then the engine's score.
         score = (
             not (query.phrase and query.phrase in title),
             not all(t in title for t in query.terms),
-            pk not in in_phrase and len(query.terms) > 1,
+            False,
             scores[pk],
             -pk,
         )
         hits.append(Hit(pk, score, org_id, category, year, scope))
     hits.sort(key=lambda h: h.score)
-    results.hits = hits
+    # Whole phrase in the body lifts an item above scattered words; checked on the leading window only,
+    # since a phrase test over every candidate costs as much as the search itself.
+    window = hits[:PHRASE_WINDOW]
+    in_phrase = _phrase_ids(query, [h.item_id for h in window])
+    for h in window:
+        h.score = (*h.score[:2], h.item_id not in in_phrase and len(query.terms) > 1, *h.score[3:])
+    window.sort(key=lambda h: h.score)
+    results.hits = window + hits[PHRASE_WINDOW:]
     return results
 
 

@@ -18,6 +18,11 @@ def test_doc_tokens_are_normalised_words_then_bigrams():
     assert not any("黨" in t for t in toks)
 
 
+@pytest.mark.parametrize("s", ["关于换届选举工作的通知", "黨費收繳 PDF v2.1 共 15 页", "", "，。"])
+def test_doc_tokens_are_the_library_tokens_plus_bigrams(s):
+    assert doc_tokens(s).split() == tokens(s) + bigrams(normalize(s))
+
+
 def test_long_terms_match_as_bigram_phrases():
     assert term_alternatives("党费") == [["党费"]]
     assert term_alternatives("换届选举") == [["换届选举"], ["换届", "届选", "选举"]]
