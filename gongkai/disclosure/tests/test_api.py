@@ -356,3 +356,10 @@ def test_committee_member_of_the_org_is_not_staff(api, tree, people):
     item = published_item(tree.a, Scope.COMMITTEE)
     row = api.get(people.committee_a, f"/items/{item.pk}").json()
     assert row["history"] is None and row["body"] is None
+
+
+def test_openapi_documents_every_route(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for action in ("submit", "review", "approve", "publish", "send-back"):
+        assert f"/api/v1/items/{{item_id}}/{action}" in paths
+    assert {"/api/v1/items", "/api/v1/catalogue/{org_code}"} <= set(paths)
