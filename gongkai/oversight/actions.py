@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.lib import workdays
+from gongkai.lib.confidentiality import scan_text
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
@@ -378,10 +379,15 @@ def publish_commitment(org: Organisation, *, kind: str, text: str, by) -> Commit
     _require(access.can(by, "commitment.publish", org), _("只有本组织的联络员或书记可以公开承诺。"))
     _require(kind in CommitmentKind.values, _("承诺类型无效。"))
     text = clean_text(text, field=_("承诺内容"), max_length=3000)
+    # Published as written on a public page: personal data or secrecy marks are refused, not masked.
+    _require(not scan_text(text), _("承诺内容含有个人信息或涉密标识，请修改后再公开。"))
     commitment = Commitment.objects.select_for_update().filter(org=org, kind=kind).first()
     if commitment is None:
         commitment = Commitment(org=org, kind=kind)
     commitment.text, commitment.by, commitment.published_at = text, by, timezone.now()
     commitment.save()
     record(action="commitment.publish", obj=commitment, actor=by, org_path=org.path, data={"kind": kind})
+    from gongkai.disclosure import board_cache
+
+    transaction.on_commit(lambda: board_cache.invalidate(org.pk))
     return commitment

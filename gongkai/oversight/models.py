@@ -45,6 +45,9 @@ class RolloutPhase(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_phase_display()} {self.starts_on}–{self.ends_on}"
+
 
 class SectorDeadline(models.Model):
     """R19: by when every organisation of a sector type must have fully implemented disclosure."""
@@ -56,6 +59,9 @@ class SectorDeadline(models.Model):
     class Meta:
         ordering = ["deadline", "sector_type"]
         constraints = [models.UniqueConstraint(fields=["plan", "sector_type"], name="one_deadline_per_type")]
+
+    def __str__(self) -> str:
+        return f"{self.get_sector_type_display()} {self.deadline}"
 
 
 class SupervisorAssignment(models.Model):
@@ -72,6 +78,9 @@ class SupervisorAssignment(models.Model):
         verbose_name = _("联系督导安排")
         verbose_name_plural = _("联系督导安排")
         constraints = [models.UniqueConstraint(fields=["supervisor", "org"], name="one_assignment")]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} → {self.org}"
 
 
 class Inspection(models.Model):
@@ -191,6 +200,9 @@ class Ballot(models.Model):
         verbose_name = _("评议票")
         verbose_name_plural = _("评议票")
 
+    def __str__(self) -> str:
+        return str(_("评议票"))  # deliberately nothing identifying
+
 
 class Participation(models.Model):
     """R22: says only that a member voted (never how); no timestamp either."""
@@ -203,6 +215,9 @@ class Participation(models.Model):
         verbose_name = _("参评记录")
         verbose_name_plural = _("参评记录")
         constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="vote_once_per_campaign")]
+
+    def __str__(self) -> str:
+        return str(_("已参评"))
 
 
 class CommitmentKind(models.TextChoices):

@@ -8,6 +8,7 @@ DEMO_LOADERS = [
     "gongkai.applications.demo",
     "gongkai.feedback.demo",
     "gongkai.obligations.demo",  # keep last: needs the catalogue and the published items
+    "gongkai.oversight.demo",  # after obligations: the rollout figures read them
 ]
 
 
