@@ -214,22 +214,17 @@ def _effective_scope_q(scope: str, now) -> Q:
 def _detail(user, item: DisclosureItem) -> dict:
     now = timezone.now()
     is_staff = access.can(user, "item.view_staff", item)
-    attachments = []
-    for a in item.attachments.all():
-        a.item = item  # the policy reads a.item; no second fetch
-        if access.can_see_attachment(user, a):
-            attachments.append(
-                {
-                    "id": a.pk,
-                    "name": a.original_name,
-                    "kind": a.kind,
-                    "size": a.size,
-                    "keep_inside": a.keep_inside,
-                    "download_url": reverse(
-                        "disclosure:download", kwargs={"pk": item.pk, "attachment_id": a.pk}
-                    ),
-                }
-            )
+    attachments = [  # the item itself came through visible_items
+        {
+            "id": a.pk,
+            "name": a.original_name,
+            "kind": a.kind,
+            "size": a.size,
+            "keep_inside": a.keep_inside,
+            "download_url": reverse("disclosure:download", kwargs={"pk": item.pk, "attachment_id": a.pk}),
+        }
+        for a in access.visible_attachments(user, item)
+    ]
     history = findings = None
     if is_staff:
         history = [
