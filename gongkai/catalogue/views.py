@@ -1,6 +1,9 @@
 """The public catalogue (公开目录): what each organisation must disclose, to whom, by when (R4, R27)."""
 
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gongkai import access
@@ -20,11 +23,19 @@ def _by_category(items) -> list[tuple[int, str, list]]:
 def org_catalogue(request, code):
     org = access.get_org_or_404(request.user, code)
     version = current_version_for(org)
-    items = list(CatalogueItem.objects.for_org(org)) if version else []
+    count, table = 0, ""
+    if version is not None:
+        # R5: a published version never changes, so its table per sector type can be kept for good.
+        key = f"catalogue:org-table:1:{version.pk}:{org.sector_type or '-'}:{get_language()}"
+        cached = cache.get(key)
+        if cached is None:
+            items = list(CatalogueItem.objects.for_org(org))
+            groups = _by_category(items)
+            cached = (len(items), render_to_string("catalogue/_org_table.html", {"groups": groups}, request))
+            cache.set(key, cached, 24 * 3600)
+        count, table = cached
     return render(
-        request,
-        "catalogue/org.html",
-        {"org": org, "version": version, "groups": _by_category(items), "count": len(items)},
+        request, "catalogue/org.html", {"org": org, "version": version, "table": table, "count": count}
     )
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("orgs/", views.org_directory, name="orgs"),
     path("orgs/<slug:code>/", views.org_detail, name="org"),
     path("leading-group/", views.leading_group, name="leading_group"),
+    path("bench/hello/", views.hello, name="hello"),
     path("lang/<str:code>/", views.set_lang, name="set_lang"),
 ]

@@ -50,6 +50,11 @@ def leading_group(request):
     return render(request, "portal/leading_group.html", {"members": members})
 
 
+def hello(request):
+    """H: the bare template view the benchmark (bench/run.sh) measures every page against."""
+    return render(request, "portal/hello.html")
+
+
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

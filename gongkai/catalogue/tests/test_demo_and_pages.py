@@ -164,3 +164,13 @@ def test_nav_and_org_page_link_to_the_catalogue(client, demo_catalogue):
     html = client.get(reverse("portal:org", args=["JLJD-SXA"])).content.decode()
     assert reverse("catalogue:org", args=["JLJD-SXA"]) in html
     assert reverse("catalogue:index") in html
+
+
+def test_org_table_cache_is_per_sector_type(client, demo_catalogue):
+    organ = client.get(reverse("catalogue:org", args=["JLJD-JG1"])).content.decode()
+    village = client.get(reverse("catalogue:org", args=["JLJD-XK"])).content.decode()
+    again = client.get(reverse("catalogue:org", args=["JLJD-JG1"])).content.decode()
+    assert "“三公”经费使用情况" in organ and "“三公”经费使用情况" in again
+    assert "“三公”经费使用情况" not in village
+    assert "村（居）“三资”管理情况" in village and "村（居）“三资”管理情况" not in organ
+    assert "新开村党支部公开目录" in village
