@@ -532,3 +532,12 @@ def _oversight_verify(g: Grants, finding) -> bool:
 @rule("commitment.publish")
 def _commitment_publish(g: Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+# ---- Search (R30) — owned by gongkai/search ----------------------------------------------------
+
+
+def reads_public_items_only(user) -> bool:
+    """True when visible_items(user) can hold only public, published items (no memberships at all):
+    search may then narrow its candidates to those before the exact visible_items check."""
+    return not grants(user).memberships

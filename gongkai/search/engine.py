@@ -93,25 +93,28 @@ class Results:
         }
 
 
-def _candidates(query: Query, visible) -> list[tuple[int, float]]:
-    """(item id, score: lower is better) of the newest CANDIDATES + 1 visible matches."""
+def _candidates(query: Query, visible, public_only: bool) -> list[tuple[int, float]]:
+    """(item id, score: lower is better) of the newest CANDIDATES + 1 visible matches.
+
+    `public_only` narrows inside the index first (an anonymous visitor would otherwise probe every
+    internal hit); it never widens: visible_items still decides each row."""
     if connection.vendor == "sqlite":
+        expr = fts5_expr(query.alternatives)
+        if public_only:
+            expr = f"({expr}) AND tags:public"
         rows = (
-            FtsRow.objects.filter(
-                RawSQL(
-                    "search_fts MATCH %s", [fts5_expr(query.alternatives)], output_field=models.BooleanField()
-                )
-            )
+            FtsRow.objects.filter(RawSQL("search_fts MATCH %s", [expr], output_field=models.BooleanField()))
             .filter(Exists(visible.filter(pk=OuterRef("rowid"))))
-            # bm25 is negative, lower is better; title counts ten times the body.
-            .annotate(score=RawSQL("bm25(search_fts, 10.0, 1.0)", []))
+            # bm25 is negative, lower is better; title counts ten times the body, tags nothing.
+            .annotate(score=RawSQL("bm25(search_fts, 10.0, 1.0, 0.0)", []))
             .order_by("-rowid")
             .values_list("rowid", "score")
         )
     else:
         tsq = tsquery_expr(query.alternatives)
+        docs = SearchDoc.objects.filter(tags="public") if public_only else SearchDoc.objects.all()
         rows = (
-            SearchDoc.objects.filter(
+            docs.filter(
                 RawSQL(
                     "search_searchdoc.document @@ to_tsquery('simple', %s)",
                     [tsq],
@@ -162,7 +165,7 @@ def search(user, raw: str, filters: Filters | None = None, now=None) -> Results:
     if query.empty or query.too_long:
         return results
     visible = (filters or Filters()).apply(access.visible_items(user, now))
-    cands = _candidates(query, visible)
+    cands = _candidates(query, visible, access.reads_public_items_only(user))
     results.truncated = len(cands) > CANDIDATES
     cands = cands[:CANDIDATES]
     scores = dict(cands)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gongkai.catalogue.models import Scope
 from gongkai.disclosure.models import DisclosureItem, State
 from gongkai.lib.zhtext import normalize
 
@@ -49,6 +50,7 @@ def _doc_values(row: tuple) -> dict:
         "title_text": normalize(title)[:200],
         "title_tokens": doc_tokens(title),
         "body_tokens": doc_tokens(text),
+        "tags": "public" if scope == Scope.PUBLIC and state == State.PUBLISHED else "",
     }
 
 

@@ -25,6 +25,9 @@ class SearchDoc(models.Model):
     title_text = models.CharField(max_length=200)
     title_tokens = models.TextField()
     body_tokens = models.TextField()
+    # "public" for a published item meant for the public: lets search narrow anonymous candidates inside
+    # the index (the exact check is still access.visible_items).
+    tags = models.CharField(max_length=40, blank=True, default="")
 
     def __str__(self) -> str:
         return self.title_text

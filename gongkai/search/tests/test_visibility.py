@@ -116,3 +116,15 @@ def test_filter_by_an_organisation_the_viewer_cannot_see_reads_like_a_missing_on
         client.get("/api/v1/search", {"q": "纪要", "org": tree.b.code}).json()
         == client.get("/api/v1/search", {"q": "纪要", "org": "NOPE"}).json()
     )
+
+
+def test_narrowing_for_public_only_viewers_never_changes_their_results(items, people, publish, monkeypatch):
+    """Anonymous and grant-less users are narrowed to public docs inside the index; switching the
+    narrowing off gives the same answers (visible_items decides either way)."""
+    from gongkai import access
+
+    publish("公开的纪要摘要", "纪要要点。")
+    narrowed = {u: found(u, "纪要") for u in (None, people.outsider)}
+    monkeypatch.setattr(access, "reads_public_items_only", lambda user: False)
+    assert {u: found(u, "纪要") for u in (None, people.outsider)} == narrowed
+    assert len(narrowed[None]) == 1
