@@ -389,5 +389,7 @@ def publish_commitment(org: Organisation, *, kind: str, text: str, by) -> Commit
     record(action="commitment.publish", obj=commitment, actor=by, org_path=org.path, data={"kind": kind})
     from gongkai.disclosure import board_cache
 
+    # Now and again after commit: a request between the two could re-cache the old board.
+    board_cache.invalidate(org.pk)
     transaction.on_commit(lambda: board_cache.invalidate(org.pk))
     return commitment

@@ -27,7 +27,9 @@ def supervisor(tree, people):
 
 def test_inspector_adds_and_removes_lines_of_the_table(client, tree, people, supervisor):
     client.force_login(people.inspector_c)
-    page = client.post("/oversight/assignments/", {"supervisor": supervisor.pk, "org": tree.b.code, "note": ""}, follow=True)
+    page = client.post(
+        "/oversight/assignments/", {"supervisor": supervisor.pk, "org": tree.b.code, "note": ""}, follow=True
+    )
     assert "已安排 彭督导 联系 乙社区党支部" in page.content.decode()
     again = client.post("/oversight/assignments/", {"supervisor": supervisor.pk, "org": tree.b.code})
     assert "已安排该督导人员联系" in again.content.decode()
@@ -43,10 +45,18 @@ def test_inspector_adds_and_removes_lines_of_the_table(client, tree, people, sup
 def test_table_is_printable_and_exports_what_it_shows(client, people, supervisor):
     client.force_login(people.inspector_c)
     html = client.get("/oversight/assignments/").content.decode()
-    assert "党务公开工作联系督导安排表" in html and "gongkai/print.css" in html and 'class="actions no-print"' in html
+    assert (
+        "党务公开工作联系督导安排表" in html
+        and "gongkai/print.css" in html
+        and 'class="actions no-print"' in html
+    )
     text = client.get("/oversight/assignments/?format=csv").content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["联系督导", "组织代码", "党组织"] and rows[1][:3] == ["彭督导", "TA", "甲社区党支部"]
+    assert rows[0][:3] == ["联系督导", "组织代码", "党组织"] and rows[1][:3] == [
+        "彭督导",
+        "TA",
+        "甲社区党支部",
+    ]
     xlsx = client.get("/oversight/assignments/?format=xlsx")
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in ws[2]][:3] == ["彭督导", "TA", "甲社区党支部"]
@@ -58,7 +68,9 @@ def test_table_and_api_follow_the_same_access_rules(client, tree, people, superv
     client.force_login(supervisor)
     html = client.get("/oversight/assignments/").content.decode()
     assert "甲社区党支部" in html and "乙社区党支部" not in html  # only their own lines
-    assert [a["org_code"] for a in client.get("/api/v1/oversight/assignments", **bearer(supervisor)).json()] == ["TA"]
+    assert [
+        a["org_code"] for a in client.get("/api/v1/oversight/assignments", **bearer(supervisor)).json()
+    ] == ["TA"]
     api = client.get("/api/v1/oversight/assignments", **bearer(people.inspector_c)).json()
     assert sorted(a["org_code"] for a in api) == ["TA", "TB"]
     for user in (people.outsider, people.member_a):
@@ -85,7 +97,9 @@ def test_commitment_published_on_the_board_with_its_date(client, tree, people):
 
 def test_commitment_refuses_personal_data_and_other_organisations(client, tree, people):
     client.force_login(people.clerk_a)
-    page = client.post("/oversight/commitments/", {"org": tree.a.code, "kind": "org", "text": "联系电话13812345678"})
+    page = client.post(
+        "/oversight/commitments/", {"org": tree.a.code, "kind": "org", "text": "联系电话13812345678"}
+    )
     assert "含有个人信息" in page.content.decode()
     page = client.post("/oversight/commitments/", {"org": tree.b.code, "kind": "org", "text": "承诺"})
     assert page.status_code == 200 and not Commitment.objects.exists()
@@ -106,7 +120,9 @@ def test_workbench_lists_orders_waiting_for_verification(client, tree, people):
     from gongkai.obligations.todos import todos_for
 
     inspection = actions.create_inspection(tree.a, by=people.inspector_c, on=date.today(), summary="检查")
-    finding = actions.add_finding(inspection, by=people.inspector_c, text="问题一", rectification_required=True, deadline_days=5)
+    finding = actions.add_finding(
+        inspection, by=people.inspector_c, text="问题一", rectification_required=True, deadline_days=5
+    )
     assert [t.kind for t in todos_for(people.clerk_a) if t.title == "问题一"] == ["整改"]
     actions.respond_finding(finding, by=people.clerk_a, text="已整改")
     assert [t.kind for t in todos_for(people.inspector_c) if t.title == "问题一"] == ["整改核验"]

@@ -20,9 +20,15 @@ pytestmark = pytest.mark.django_db
 def order(tree, people):
     """An inspection of tree.a on Monday 2 November 2026 ordering rectification within 5 working days."""
     with at(2026, 11, 2):
-        inspection = actions.create_inspection(tree.a, by=people.inspector_c, on=date(2026, 11, 2), summary="检查公开栏。")
+        inspection = actions.create_inspection(
+            tree.a, by=people.inspector_c, on=date(2026, 11, 2), summary="检查公开栏。"
+        )
         return actions.add_finding(
-            inspection, by=people.inspector_c, text="党费使用情况未按季度公开。", rectification_required=True, deadline_days=5
+            inspection,
+            by=people.inspector_c,
+            text="党费使用情况未按季度公开。",
+            rectification_required=True,
+            deadline_days=5,
         )
 
 
@@ -33,8 +39,12 @@ def test_deadline_counts_working_days(order):
 
 def test_deadline_skips_the_national_day_holiday(tree, people):
     with at(2026, 9, 30):
-        inspection = actions.create_inspection(tree.a, by=people.inspector_c, on=date(2026, 9, 30), summary="检查")
-        f = actions.add_finding(inspection, by=people.inspector_c, text="问题", rectification_required=True, deadline_days=1)
+        inspection = actions.create_inspection(
+            tree.a, by=people.inspector_c, on=date(2026, 9, 30), summary="检查"
+        )
+        f = actions.add_finding(
+            inspection, by=people.inspector_c, text="问题", rectification_required=True, deadline_days=1
+        )
     assert f.due_date > date(2026, 10, 7)  # 1–7 October is the National Day holiday
 
 
@@ -43,7 +53,13 @@ def test_only_the_office_inspects_and_bad_input_saves_nothing(tree, people, orde
         with pytest.raises(actions.ActionError):
             actions.create_inspection(tree.a, by=people.clerk_a, on=date(2026, 11, 3), summary="x")
         with pytest.raises(actions.ActionError, match="1 至 120"):
-            actions.add_finding(order.inspection, by=people.inspector_c, text="x", rectification_required=True, deadline_days=0)
+            actions.add_finding(
+                order.inspection,
+                by=people.inspector_c,
+                text="x",
+                rectification_required=True,
+                deadline_days=0,
+            )
         with pytest.raises(actions.ActionError, match="晚于今天"):
             actions.create_inspection(tree.a, by=people.inspector_c, on=date(2026, 12, 1), summary="x")
     assert Finding.objects.count() == 1
@@ -58,7 +74,9 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
         client.force_login(people.clerk_a)
         page = client.get(f"/oversight/inspections/{order.inspection_id}/").content.decode()
         assert "反馈整改情况" in page
-        client.post(f"/oversight/findings/{order.pk}/respond/", {f"r{order.pk}-response": "已在公开栏补充公开。"})
+        client.post(
+            f"/oversight/findings/{order.pk}/respond/", {f"r{order.pk}-response": "已在公开栏补充公开。"}
+        )
     order.refresh_from_db()
     assert order.status == FindingStatus.RESPONDED and order.responded_by == people.clerk_a
     assert Notification.objects.filter(user=people.inspector_c, title__contains="待核验").exists()
@@ -67,7 +85,10 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
         with pytest.raises(ValidationError, match="请填写核验意见"):
             actions.verify_finding(order, by=people.inspector_c, close=False, note="")
         client.force_login(people.inspector_c)
-        client.post(f"/oversight/findings/{order.pk}/verify/", {f"v{order.pk}-decision": "back", f"v{order.pk}-note": "台账未补"})
+        client.post(
+            f"/oversight/findings/{order.pk}/verify/",
+            {f"v{order.pk}-decision": "back", f"v{order.pk}-note": "台账未补"},
+        )
     order.refresh_from_db()
     assert order.status == FindingStatus.SENT_BACK and order.due_date == date(2026, 11, 12)
     with at(2026, 11, 6):
@@ -75,7 +96,9 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
         actions.verify_finding(order, by=people.inspector_c, close=True)
     order.refresh_from_db()
     assert order.status == FindingStatus.CLOSED
-    actions_logged = list(AuditEntry.objects.filter(object_type="oversight.finding").values_list("action", flat=True))
+    actions_logged = list(
+        AuditEntry.objects.filter(object_type="oversight.finding").values_list("action", flat=True)
+    )
     assert actions_logged.count("oversight.verify") == 2 and actions_logged.count("oversight.respond") == 2
 
 
@@ -102,7 +125,9 @@ def test_overdue_flag_on_the_rollout_row(client, tree, people, order):
 
     phases, deadlines = demo.plan_dates(2026)
     with at(2026, 11, 10):
-        actions.set_plan(tree.committee, 2026, title="计划", phases=phases, deadlines=deadlines, by=people.inspector_c)
+        actions.set_plan(
+            tree.committee, 2026, title="计划", phases=phases, deadlines=deadlines, by=people.inspector_c
+        )
         actions.escalate_overdue()
         client.force_login(people.inspector_c)
         html = client.get("/oversight/").content.decode()

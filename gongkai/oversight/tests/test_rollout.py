@@ -24,7 +24,14 @@ def world(tree, people):
     with at(2026, 3, 1):
         obligation_actions.generate_obligations(2026)
         phases, deadlines = demo.plan_dates(2026)
-        actions.set_plan(tree.committee, 2026, title="测试推行计划", phases=phases, deadlines=deadlines, by=people.inspector_c)
+        actions.set_plan(
+            tree.committee,
+            2026,
+            title="测试推行计划",
+            phases=phases,
+            deadlines=deadlines,
+            by=people.inspector_c,
+        )
     # tree.a: everything done and both commitments; tree.b: done, only the organisation's commitment;
     # a1: nothing; the school: both commitments, long-term work not done.
     Obligation.objects.filter(org__in=[tree.a, tree.b], kind=Kind.LONG_TERM).update(
@@ -38,7 +45,9 @@ def world(tree, people):
             (school, sec_school, CommitmentKind.values),
         ):
             for kind in kinds:
-                actions.publish_commitment(org, kind=kind, text="严格落实党务公开制度，接受党员群众监督。", by=user)
+                actions.publish_commitment(
+                    org, kind=kind, text="严格落实党务公开制度，接受党员群众监督。", by=user
+                )
     clerk_b = grant(UserFactory(), tree.b, Role.CLERK)
     with at(2026, 6, 11):
         actions.publish_commitment(tree.b, kind=CommitmentKind.ORG, text="按目录公开。", by=clerk_b)
@@ -50,7 +59,9 @@ def independent(committee, year):
     out = {}
     for org in Organisation.objects.filter(path__startswith=committee.path).exclude(pk=committee.pk):
         lt = list(Obligation.objects.filter(org=org, kind=Kind.LONG_TERM, year=year))
-        kinds = set(Commitment.objects.filter(org=org, published_at__isnull=False).values_list("kind", flat=True))
+        kinds = set(
+            Commitment.objects.filter(org=org, published_at__isnull=False).values_list("kind", flat=True)
+        )
         done = all(o.fulfilled_on is not None for o in lt) and kinds == set(CommitmentKind.values)
         out.setdefault(org.sector_type, {"total": 0, "implemented": 0, "lagging": set()})
         out[org.sector_type]["total"] += 1
@@ -75,7 +86,9 @@ def test_rollout_figures_equal_an_independent_count(tree, people, world):
     b = next(r for r in community.lagging if r.org.code == "TB")
     assert b.lacks == ["书记公开承诺未公开"]
     school = next(s for s in sectors if s.sector_type == SectorType.SCHOOL)
-    assert school.deadline == date(2026, 10, 10) and school.lagging[0].lacks[0].startswith("长期公开事项未完成")
+    assert school.deadline == date(2026, 10, 10) and school.lagging[0].lacks[0].startswith(
+        "长期公开事项未完成"
+    )
 
 
 def test_dashboard_page_shows_progress_and_what_is_missing(client, tree, people, world):
@@ -89,7 +102,9 @@ def test_dashboard_page_shows_progress_and_what_is_missing(client, tree, people,
     assert "oversight/chart.umd.min.js" in html
 
 
-def test_dashboard_queries_do_not_grow_with_organisations(client, tree, people, world, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_organisations(
+    client, tree, people, world, django_assert_max_num_queries
+):
     client.force_login(people.inspector_c)
     with at(2026, 11, 29):
         with django_assert_max_num_queries(25) as ctx:
@@ -137,8 +152,12 @@ def test_supervisor_sees_only_assigned_organisations(client, tree, people, world
 def test_plan_needs_the_office_and_valid_dates(tree, people):
     phases, deadlines = demo.plan_dates(2026)
     with pytest.raises(actions.ActionError):
-        actions.set_plan(tree.committee, 2026, title="x", phases=phases, deadlines=deadlines, by=people.clerk_a)
+        actions.set_plan(
+            tree.committee, 2026, title="x", phases=phases, deadlines=deadlines, by=people.clerk_a
+        )
     bad = dict(phases)
     bad["inspect"] = (date(2026, 12, 31), date(2026, 11, 1), "")
     with pytest.raises(actions.ActionError, match="结束日期早于开始日期"):
-        actions.set_plan(tree.committee, 2026, title="x", phases=bad, deadlines=deadlines, by=people.inspector_c)
+        actions.set_plan(
+            tree.committee, 2026, title="x", phases=bad, deadlines=deadlines, by=people.inspector_c
+        )
