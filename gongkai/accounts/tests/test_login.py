@@ -83,3 +83,39 @@ def test_create_token_for_unknown_user_fails_clearly(db):
 
     with pytest.raises(CommandError, match="no active user"):
         call_command("create_token", "nobody")
+
+
+def test_session_ends_twelve_hours_after_login_even_when_active(client, db):
+    import time_machine
+    from django.utils import timezone
+
+    user = UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+    for minutes in range(25, 12 * 60, 25):  # active every 25 minutes: the idle timeout never fires
+        with time_machine.travel(start + timezone.timedelta(minutes=minutes), tick=False):
+            assert user.display_name in client.get("/").content.decode()
+    with time_machine.travel(start + timezone.timedelta(hours=12, minutes=1), tick=False):
+        assert user.display_name not in client.get("/").content.decode()
+
+
+def test_idle_session_ends_after_thirty_minutes(client, db):
+    import time_machine
+    from django.utils import timezone
+
+    user = UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+    with time_machine.travel(start + timezone.timedelta(minutes=31), tick=False):
+        assert user.display_name not in client.get("/").content.decode()
+
+
+def test_deactivating_a_user_ends_their_sessions(client, db):
+    user = UserFactory()
+    client.force_login(user)
+    assert user.display_name in client.get("/").content.decode()
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert user.display_name not in client.get("/").content.decode()
