@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 # Each app contributes its part of the demo, in dependency order; each loader is idempotent.
 DEMO_LOADERS = [
     "gongkai.orgs.demo",
+    "gongkai.catalogue.demo",
+    "gongkai.disclosure.demo",
     "gongkai.applications.demo",
     "gongkai.feedback.demo",
     "gongkai.obligations.demo",  # keep last: needs the catalogue and the published items
