@@ -7,6 +7,7 @@ DEMO_LOADERS = [
     "gongkai.orgs.demo",
     "gongkai.catalogue.demo",
     "gongkai.disclosure.demo",
+    "gongkai.search.demo",  # after disclosure: indexes the published demo items
     "gongkai.applications.demo",
     "gongkai.feedback.demo",
     "gongkai.obligations.demo",  # keep last: needs the catalogue and the published items
