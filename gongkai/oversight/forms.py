@@ -6,7 +6,9 @@ from .models import Choice, CommitmentKind
 
 class InspectionForm(forms.Form):
     org = forms.ChoiceField(label=_("被检查党组织"))
-    date = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
 
@@ -40,10 +42,12 @@ class AssignForm(forms.Form):
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("评议名称"), max_length=200)
     opens_at = forms.DateTimeField(
-        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     closes_at = forms.DateTimeField(
-        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     orgs = forms.MultipleChoiceField(label=_("参评党组织"), widget=forms.CheckboxSelectMultiple)
 
@@ -60,3 +64,27 @@ class CommitmentForm(forms.Form):
     org = forms.ChoiceField(label=_("党组织"))
     kind = forms.ChoiceField(label=_("承诺类型"), choices=CommitmentKind.choices)
     text = forms.CharField(label=_("承诺内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=3000)
+
+
+class PlanForm(forms.Form):
+    """R19: the plan's title, phase dates and per-sector deadlines, in one form."""
+
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from gongkai.orgs.models import SectorType
+
+        from .models import Phase
+
+        date_widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        for value, label in Phase.choices:
+            self.fields[f"{value}_start"] = forms.DateField(label=f"{label}{_('开始')}", widget=date_widget)
+            self.fields[f"{value}_end"] = forms.DateField(label=f"{label}{_('结束')}", widget=date_widget)
+            self.fields[f"{value}_note"] = forms.CharField(
+                label=f"{label}{_('主要任务')}", max_length=300, required=False
+            )
+        for value, label in SectorType.choices:
+            self.fields[f"deadline_{value}"] = forms.DateField(
+                label=f"{label}{_('全面推行期限')}", widget=date_widget, required=False
+            )

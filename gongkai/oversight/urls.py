@@ -6,6 +6,7 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.home, name="home"),
     path("mine/", views.mine, name="mine"),
+    path("plan/", views.plan_edit, name="plan"),
     path("assignments/", views.assignments, name="assignments"),
     path("assignments/<int:pk>/delete/", views.unassign, name="unassign"),
     path("commitments/", views.commitments, name="commitments"),

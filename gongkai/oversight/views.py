@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,8 +19,8 @@ from gongkai import access
 from gongkai.orgs.models import Organisation, Role, SectorType
 
 from . import actions, dashboard
-from .forms import AssignForm, CommitmentForm
-from .models import Commitment, CommitmentKind, SupervisorAssignment
+from .forms import AssignForm, CommitmentForm, PlanForm
+from .models import Commitment, CommitmentKind, Phase, RolloutPlan, SupervisorAssignment
 
 
 def _year(request) -> int:
@@ -76,7 +77,6 @@ def home(request):
             "charts": chart_data(f["sectors"], f["compliance"]),
             "findings": list(dashboard.open_findings(request.user)[:200]),
             "can_inspect": bool(access.grants(request.user).paths({Role.INSPECTOR})),
-            "is_supervisor": SupervisorAssignment.objects.filter(supervisor=request.user).exists(),
         },
     )
 
@@ -229,3 +229,54 @@ def commitments(request):
     return render(
         request, "oversight/commitments.html", {"form": form, "rows": rows, "kinds": CommitmentKind.choices}
     )
+
+
+@login_required
+def plan_edit(request):
+    """R19: the leading-group office sets the year's phases and deadlines per sector type."""
+    year = _year(request)
+    committees = list(
+        Organisation.objects.filter(
+            access.path_q("path", access.grants(request.user).paths({Role.INSPECTOR})), level="committee"
+        ).order_by("depth", "path")
+    )
+    if not committees:
+        raise Http404
+    committee = committees[-1]  # the nearest committee: the street's office, not the city's
+    plan = (
+        RolloutPlan.objects.filter(committee=committee, year=year)
+        .prefetch_related("phases", "deadlines")
+        .first()
+    )
+    initial = {}
+    if plan is not None:
+        initial["title"] = plan.title
+        for p in plan.phases.all():
+            initial.update(
+                {f"{p.phase}_start": p.starts_on, f"{p.phase}_end": p.ends_on, f"{p.phase}_note": p.note}
+            )
+        initial.update({f"deadline_{d.sector_type}": d.deadline for d in plan.deadlines.all()})
+    else:
+        from .demo import plan_dates
+
+        phases, deadlines = plan_dates(year)
+        initial["title"] = _("%(year)s年全面推行党务公开工作实施方案") % {"year": year}
+        for k, (s, e, n) in phases.items():
+            initial.update({f"{k}_start": s, f"{k}_end": e, f"{k}_note": n})
+        initial.update({f"deadline_{k}": v for k, v in deadlines.items()})
+    form = PlanForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        phases = {k: (d[f"{k}_start"], d[f"{k}_end"], d[f"{k}_note"]) for k in Phase.values}
+        deadlines = {k: d[f"deadline_{k}"] for k in SectorType.values if d.get(f"deadline_{k}")}
+        try:
+            actions.set_plan(
+                committee, year, title=d["title"], phases=phases, deadlines=deadlines, by=request.user
+            )
+        except ValidationError as exc:
+            for m in exc.messages:
+                form.add_error(None, m)
+        else:
+            messages.success(request, _("推行计划已保存。"))
+            return redirect(f"{reverse('oversight:home')}?year={year}")
+    return render(request, "oversight/plan.html", {"form": form, "year": year, "committee": committee})

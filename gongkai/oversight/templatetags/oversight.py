@@ -20,3 +20,10 @@ def org_evaluations(org, limit=3):
         "-closes_at"
     )[:limit]
     return [(c, results(c, [org])[0]) for c in campaigns]
+
+
+@register.simple_tag
+def supervises(user) -> bool:
+    from ..models import SupervisorAssignment
+
+    return bool(user.is_authenticated) and SupervisorAssignment.objects.filter(supervisor=user).exists()

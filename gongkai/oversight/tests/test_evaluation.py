@@ -202,3 +202,27 @@ def test_campaign_needs_the_office_and_sane_dates(tree, people):
             orgs=[tree.a],
         )
     assert not EvaluationCampaign.objects.exists()
+
+
+def test_office_starts_a_campaign_on_the_page_and_members_see_it(client, tree, people):
+    client.force_login(people.inspector_c)
+    with at(2026, 11, 29):
+        page = client.post(
+            "/oversight/evaluation/",
+            {
+                "title": "年终评议",
+                "opens_at": "2026-12-01T09:00",
+                "closes_at": "2026-12-10T18:00",
+                "orgs": [tree.a.code],
+            },
+            follow=True,
+        )
+        assert "评议活动已发起" in page.content.decode()
+        campaign = EvaluationCampaign.objects.get(title="年终评议")
+        assert list(campaign.orgs.all()) == [tree.a]
+        client.force_login(people.member_a)
+        assert "年终评议" in client.get("/oversight/evaluation/").content.decode()
+        assert "评议尚未开始" in client.get(f"/oversight/evaluation/{campaign.pk}/").content.decode()
+        client.logout()
+        assert "年终评议" not in client.get("/oversight/evaluation/").content.decode()
+        assert client.get(f"/oversight/evaluation/{campaign.pk}/").status_code == 404

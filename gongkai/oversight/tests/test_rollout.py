@@ -161,3 +161,25 @@ def test_plan_needs_the_office_and_valid_dates(tree, people):
         actions.set_plan(
             tree.committee, 2026, title="x", phases=bad, deadlines=deadlines, by=people.inspector_c
         )
+
+
+def test_office_sets_the_plan_on_its_page(client, tree, people):
+    client.force_login(people.clerk_a)
+    assert client.get("/oversight/plan/?year=2026").status_code == 404
+    client.force_login(people.inspector_c)
+    form = client.get("/oversight/plan/?year=2026").content.decode()
+    assert "2026-06-30" in form and "2026-10-10" in form  # the plan's own deadlines offered
+    data = {
+        "title": "测试街道2026年实施方案",
+        "mobilise_start": "2026-05-01", "mobilise_end": "2026-05-31", "mobilise_note": "",
+        "implement_start": "2026-06-01", "implement_end": "2026-10-31", "implement_note": "",
+        "inspect_start": "2026-11-01", "inspect_end": "2026-12-31", "inspect_note": "",
+        "deadline_community": "2026-06-30",
+    }  # fmt: skip
+    client.post("/oversight/plan/?year=2026", data)
+    plan = rollout.plan_for([tree.committee.pk], 2026)
+    assert plan.title == "测试街道2026年实施方案"
+    assert [(d.sector_type, d.deadline) for d in plan.deadlines.all()] == [("community", date(2026, 6, 30))]
+    bad = client.post("/oversight/plan/?year=2026", data | {"deadline_school": "2027-01-10"})
+    assert "全面推行期限应在计划年度内" in bad.content.decode()
+    assert plan.deadlines.count() == 1
