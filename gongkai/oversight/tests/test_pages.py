@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,30 @@ def test_workbench_lists_orders_waiting_for_verification(client, tree, people):
     actions.respond_finding(finding, by=people.clerk_a, text="已整改")
     assert [t.kind for t in todos_for(people.inspector_c) if t.title == "问题一"] == ["整改核验"]
     assert not [t for t in todos_for(people.clerk_a) if t.title == "问题一"]
+
+
+def test_lists_render_in_constant_queries(client, tree, people, supervisor, django_assert_max_num_queries):
+    from gongkai.conftest import make_org
+
+    client.force_login(people.inspector_c)
+    pages = ["/oversight/assignments/", "/oversight/inspections/", "/oversight/evaluation/"]
+
+    def counts():
+        out = []
+        for url in pages:
+            with django_assert_max_num_queries(40) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    def add(i):
+        org = make_org(tree.committee, name=f"新增支部{i}")
+        actions.assign_supervisor(supervisor, org, by=people.inspector_c)
+        actions.create_inspection(org, by=people.inspector_c, on=date(2026, 1, 5), summary="检查")
+
+    add(0)
+    counts()  # warm: the session and caches
+    before = counts()
+    for i in range(1, 7):
+        add(i)
+    assert counts() == before
