@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +17,13 @@ log = logging.getLogger("gongkai")
 
 def home(request):
     orgs = access.visible_orgs(request.user).filter(depth__lte=2).order_by("path")
-    return render(request, "portal/home.html", {"top_orgs": orgs})
+    latest = (
+        access.visible_items(AnonymousUser())  # the front page shows what the public may read
+        .current()
+        .select_related("org")
+        .order_by("-published_at")[:10]
+    )
+    return render(request, "portal/home.html", {"top_orgs": orgs, "latest": latest})
 
 
 def guide(request):
