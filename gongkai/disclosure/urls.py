@@ -14,7 +14,11 @@ urlpatterns = [
     path("work/items/<int:pk>/", staff_views.work_item, name="work_item"),
     path("work/items/<int:pk>/<slug:action>/", staff_views.item_action, name="item_action"),
     path("work/requests/", staff_views.requests_page, name="requests"),
-    path("work/requests/<slug:kind>/<int:pk>/<slug:decision>/", staff_views.decide_request, name="decide_request"),
+    path(
+        "work/requests/<slug:kind>/<int:pk>/<slug:decision>/",
+        staff_views.decide_request,
+        name="decide_request",
+    ),
     path("work/withholdings/new/", staff_views.new_withholding, name="new_withholding"),
     path("work/plans/new/", staff_views.new_work_plan, name="new_work_plan"),
 ]
