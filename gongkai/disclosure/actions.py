@@ -54,7 +54,11 @@ def _require(user, action: str, obj) -> None:
 
 
 def _locked(item: DisclosureItem) -> DisclosureItem:
-    return DisclosureItem.objects.select_for_update(of=("self",)).select_related("org", "catalogue_item").get(pk=item.pk)
+    return (
+        DisclosureItem.objects.select_for_update(of=("self",))
+        .select_related("org", "catalogue_item")
+        .get(pk=item.pk)
+    )
 
 
 def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=()) -> None:
