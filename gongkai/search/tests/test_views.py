@@ -147,3 +147,29 @@ def test_recall_equals_like_on_two_and_four_character_queries(tree, publish):
     assert checked > 100
     # The raw-script LIKE agrees for simplified text (sanity check of the ground truth itself).
     assert DisclosureItem.objects.filter(Q(published_body__contains="党费收据")).count() == 1
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "'",
+        "*",
+        "党费*",
+        "AND OR NOT",
+        "NEAR(党费 换届)",
+        "title_tokens:党费",
+        "-党费",
+        "^党费",
+        '党费"',
+        "\\",
+        "a'b",
+        "(",
+        "：；",
+        "ｖ２．１",
+    ],
+)
+def test_query_syntax_characters_are_plain_text(client, tree, publish, q):
+    publish("党费收缴情况", "title_tokens NEAR AND v2.1")
+    assert client.get("/search/", {"q": q}).status_code == 200
+    assert client.get("/api/v1/search", {"q": q}).status_code in (200, 400)
