@@ -130,6 +130,7 @@ def create_item(org, *, by, title, body="", catalogue_item=None, work_plan=None,
         category = catalogue_item.category
         scope = scope or catalogue_item.target_scope
     else:
+        work_plan = WorkPlan.objects.get(pk=work_plan.pk)  # its status as decided, not as the caller saw it
         if work_plan.org_id != org.pk or work_plan.status != WorkPlan.Status.APPROVED:
             raise ActionError(_("目录外事项须先经目录制定单位同意工作方案。"))
         category = work_plan.category
@@ -445,18 +446,27 @@ def submit_work_plan(org, *, by, title, body, category):
     return plan
 
 
+def _decide(obj, *, by, rule: str, pending: str, outcome: str, note: str, action: str):
+    """An upper organisation's decision on a filing (R8, R12): once, with a note, audited."""
+    obj = type(obj).objects.select_for_update().select_related("org").get(pk=obj.pk)
+    _require(by, rule, obj)
+    if obj.status != pending:
+        raise ActionError(_("该事项已处理。"))
+    obj.status = outcome
+    obj.decided_by, obj.decided_at = by, timezone.now()
+    obj.decision_note = clean_line(note, field=_("审核意见"), max_length=500, required=False)
+    obj.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    record(action=action, obj=obj, actor=by, data={"status": outcome})
+    return obj
+
+
 @transaction.atomic
 def decide_work_plan(plan, *, by, approve: bool, note=""):
-    plan = WorkPlan.objects.select_for_update().select_related("org").get(pk=plan.pk)
-    _require(by, "workplan.decide", plan)
-    if plan.status != WorkPlan.Status.PENDING:
-        raise ActionError(_("该方案已处理。"))
-    plan.status = WorkPlan.Status.APPROVED if approve else WorkPlan.Status.REJECTED
-    plan.decided_by, plan.decided_at = by, timezone.now()
-    plan.decision_note = clean_line(note, field=_("审核意见"), max_length=500, required=False)
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    record(action="workplan.decide", obj=plan, actor=by, data={"approve": approve})
-    return plan
+    outcome = WorkPlan.Status.APPROVED if approve else WorkPlan.Status.REJECTED
+    return _decide(
+        plan, by=by, rule="workplan.decide", pending=WorkPlan.Status.PENDING, outcome=outcome, note=note,
+        action="workplan.decide",
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -486,16 +496,11 @@ def file_withholding(org, catalogue_item, *, by, reason, explanation, until=None
 
 @transaction.atomic
 def decide_withholding(withholding, *, by, accept: bool, note=""):
-    withholding = Withholding.objects.select_for_update().select_related("org").get(pk=withholding.pk)
-    _require(by, "withholding.decide", withholding)
-    if withholding.status != Withholding.Status.FILED:
-        raise ActionError(_("该备案已处理。"))
-    withholding.status = Withholding.Status.ACCEPTED if accept else Withholding.Status.OVERRULED
-    withholding.decided_by, withholding.decided_at = by, timezone.now()
-    withholding.decision_note = clean_line(note, field=_("审核意见"), max_length=500, required=False)
-    withholding.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    record(action="withholding.decide", obj=withholding, actor=by, data={"accept": accept})
-    return withholding
+    outcome = Withholding.Status.ACCEPTED if accept else Withholding.Status.OVERRULED
+    return _decide(
+        withholding, by=by, rule="withholding.decide", pending=Withholding.Status.FILED, outcome=outcome,
+        note=note, action="withholding.decide",
+    )  # fmt: skip
 
 
 def settle_visibility(now=None) -> tuple[int, int]:
