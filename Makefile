@@ -17,8 +17,10 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/gongkai migrate --no-input
 
+# The web server and, beside it, the Huey consumer for background jobs (stopped with the server).
 run: migrate
 	$(BIN)/gongkai load_demo --if-empty
+	$(BIN)/gongkai run_huey --workers 1 & huey=$$!; trap 'kill $$huey' EXIT INT TERM; \
 	$(BIN)/gongkai runserver 127.0.0.1:8000
 
 lint: install
