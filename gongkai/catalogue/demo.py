@@ -30,7 +30,8 @@ ORGAN_AFF_SCHOOL = ",organ,affiliated,school,"
 
 LONG = ("long", None)
 M, Q, H, Y = Cadence.MONTHLY, Cadence.QUARTERLY, Cadence.HALF_YEARLY, Cadence.YEARLY
-# Short-term items stay on the board one reporting period; a 公示 stays its seven days.
+# Short-term items stay on the board one reporting period; a 公示 seven days, or fourteen when it
+# spends its first five inside (先党内后党外), so it is public for at least five working days.
 PERIOD = {M: 30, Q: 90, H: 180, Y: 365}
 P, T, S = Retention.PERMANENT, Retention.Y30, Retention.Y10
 
@@ -52,13 +53,13 @@ ITEMS = [
     (10, 3, "党组织设置及主要职能", "党组织的设置、隶属关系、主要职责和联系方式。", OUT, None, None, ALL, P),
     (11, 3, "党组织换届选举情况", "换届选举的时间安排、候选人产生程序和选举结果，选举后5个工作日内公开。", OUT, ("timely", 5), 30, ALL, P),
     (12, 3, "发展党员：确定入党积极分子", "入党申请人基本情况和确定入党积极分子的情况。" + MEMBERSHIP_CHAIN, IN, ("staged", ["入党申请人", "入党积极分子"]), 30, ALL, P),
-    (13, 3, "发展党员：确定发展对象", "确定发展对象的公示，公示期不少于5个工作日。" + MEMBERSHIP_CHAIN, IN_OUT, ("staged", ["发展对象"]), 7, ALL, P),
-    (14, 3, "发展党员：接收预备党员", "接收预备党员的公示，公示期不少于5个工作日。" + MEMBERSHIP_CHAIN, IN_OUT, ("staged", ["预备党员"]), 7, ALL, P),
+    (13, 3, "发展党员：确定发展对象", "确定发展对象的公示，公示期不少于5个工作日。" + MEMBERSHIP_CHAIN, IN_OUT, ("staged", ["发展对象"]), 14, ALL, P),
+    (14, 3, "发展党员：接收预备党员", "接收预备党员的公示，公示期不少于5个工作日。" + MEMBERSHIP_CHAIN, IN_OUT, ("staged", ["预备党员"]), 14, ALL, P),
     (15, 3, "发展党员：预备党员转正", "预备期满后讨论转正的情况和结果。" + MEMBERSHIP_CHAIN, IN, ("staged", ["转正"]), 30, ALL, P),
     (16, 3, "党费收缴、管理和使用情况", "党员交纳党费的标准、收缴、管理和使用情况，按季度公开。", IN, ("periodic", Q, 10), None, ALL, T),
     (17, 3, "党务工作经费管理和使用情况", "党组织工作经费、党员活动阵地经费的管理和使用情况。", IN, ("periodic", Y, 20), None, ALL, T),
     (18, 3, "民主评议党员结果", "年度民主评议党员的组织情况和评议结果，评议后15个工作日内公开。", IN, ("periodic", Y, 15), None, ALL, T),
-    (19, 3, "创先争优、评先评优推荐人选", "先进基层党组织、优秀共产党员等推荐人选，推荐人选确定后2个工作日内、作出决定前公示，公示期不少于5个工作日。", IN_OUT, ("timely", 2), 7, ALL, T),
+    (19, 3, "创先争优、评先评优推荐人选", "先进基层党组织、优秀共产党员等推荐人选，推荐人选确定后2个工作日内、作出决定前公示，公示期不少于5个工作日。", IN_OUT, ("timely", 2), 14, ALL, T),
     (20, 3, "党员权利保障制度", "党员知情权、参与权、选举权、监督权等权利的保障制度。", IN, None, None, ALL, P),
     (21, 4, "领导班子成员职责分工", "领导班子成员的姓名、职务和分工，调整后及时更新。", OUT, None, None, ALL, P),
     (22, 4, "议事规则和决策程序", "党组织会议的议事范围、议事规则和重大事项决策程序。", OUT, None, None, ALL, P),

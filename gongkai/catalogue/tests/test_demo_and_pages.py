@@ -48,7 +48,7 @@ def test_demo_catalogue_holds_all_reference_items_faithfully(demo_catalogue):
 
     candidates = items["发展党员：确定发展对象"]
     assert candidates.target_scope == Scope.PUBLIC and candidates.min_internal_days == 5
-    assert candidates.timing == Timing.STAGED and candidates.period_days == 7
+    assert candidates.timing == Timing.STAGED and candidates.period_days == 14
     chain = [
         s
         for i in sorted(items.values(), key=lambda i: i.number)

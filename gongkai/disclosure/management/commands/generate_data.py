@@ -309,10 +309,11 @@ class Generator:
                 f"| 项目 | 金额（元） |\n|---|---|\n| 本期收缴 | {paid}.00 |\n| 上缴上级 | {paid * 7 // 10}.00 |\n"
                 f"| 本期使用 | {used}.00 |"
             )
-        if rule.period_days == 7:
-            end = published + timedelta(days=7)
+        if "公示" in rule.description:  # the notice period the public sees, after any time inside
+            start = published + timedelta(days=rule.min_internal_days)
+            end = published + timedelta(days=rule.period_days)
             paragraphs.append(
-                f"公示期：{published:%Y年%m月%d日}至{end:%Y年%m月%d日}。公示期间如有意见，可通过来信、来电、"
+                f"公示期：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}。公示期间如有意见，可通过来信、来电、"
                 f"来访等方式向{org.name}反映。联系电话：{org.phone or '0731-83000000'}。"
             )
         paragraphs.append(f"{org.name}\n{published:%Y年%m月%d日}")
