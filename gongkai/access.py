@@ -451,6 +451,13 @@ def visible_obligations(user):
     return Obligation.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
 
 
+def visible_compliance_summary(user):
+    """The compliance summary rows of the same organisations as visible_obligations (issue 4)."""
+    from gongkai.obligations.models import ComplianceSummary
+
+    return ComplianceSummary.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
 @rule("calendar.manage")
 def _calendar_manage(g: Grants, obj=None) -> bool:
     """R15: the working-day calendar is national: superusers and inspectors of a root organisation."""

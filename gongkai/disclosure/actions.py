@@ -19,7 +19,7 @@ from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope
 from gongkai.lib import confidentiality, extract, filetypes
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
-from gongkai.obligations.actions import fulfil_for_item
+from gongkai.obligations.actions import fulfil_for_item, withholding_decided
 from gongkai.search import index as search_index
 
 from . import board_cache
@@ -497,10 +497,12 @@ def file_withholding(org, catalogue_item, *, by, reason, explanation, until=None
 @transaction.atomic
 def decide_withholding(withholding, *, by, accept: bool, note=""):
     outcome = Withholding.Status.ACCEPTED if accept else Withholding.Status.OVERRULED
-    return _decide(
+    withholding = _decide(
         withholding, by=by, rule="withholding.decide", pending=Withholding.Status.FILED, outcome=outcome,
         note=note, action="withholding.decide",
     )  # fmt: skip
+    withholding_decided(withholding)  # R14: the compliance summary, in this transaction
+    return withholding
 
 
 def settle_visibility(now=None) -> tuple[int, int]:

@@ -16,7 +16,7 @@ from gongkai.lib.text import clean_line
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
-from . import calendar
+from . import calendar, summary
 from .models import CalendarOverride, CalendarYear, Kind, Obligation
 from .periods import periods
 
@@ -51,8 +51,10 @@ def _versions_by_owner_path() -> dict[str, int]:
     return {path: pk for path, (_n, pk) in best.items()}
 
 
+@transaction.atomic(savepoint=False)
 def generate_obligations(year: int, orgs=None) -> int:
-    """Materialise the long-term and periodic obligations of `year` for every organisation (or `orgs`).
+    """Materialise the long-term and periodic obligations of `year` for every organisation (or `orgs`),
+    and their compliance summary rows in the same transaction.
 
     Idempotent and safe to run twice at once: the unique constraint drops the rows that exist.
     A fixed number of queries whatever the number of organisations; returns the rows attempted."""
@@ -102,6 +104,7 @@ def generate_obligations(year: int, orgs=None) -> int:
                     )
                 )
     Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    summary.refresh(Q(year=year) if orgs is None else Q(year=year, org_id__in=orgs.values("pk")))
     return len(rows)
 
 
@@ -153,6 +156,7 @@ def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
         calendar_not_covered=uncovered,
         registered_by=by,
     )
+    summary.refresh_pair(org.pk, catalogue_item.pk)
     record(
         action="obligation.register_event",
         obj=obligation,
@@ -201,6 +205,7 @@ def fulfil_for_item(item) -> Obligation | None:
     obligation.fulfilled_on = on
     obligation.fulfilled_item = item
     obligation.save(update_fields=["fulfilled_at", "fulfilled_on", "fulfilled_item"])
+    summary.refresh_pair(obligation.org_id, obligation.catalogue_item_id)
     record(
         action="obligation.fulfil",
         obj=obligation,
@@ -208,6 +213,12 @@ def fulfil_for_item(item) -> Obligation | None:
         data={"item": item.pk, "on": on.isoformat(), "due": str(obligation.due_date)},
     )
     return obligation
+
+
+def withholding_decided(withholding) -> None:
+    """Called by disclosure.actions.decide_withholding in its transaction: an accepted filing turns
+    the pair's open obligations to withheld (R12, R14)."""
+    summary.refresh_pair(withholding.org_id, withholding.catalogue_item_id)
 
 
 # ---- Calendar (R15) --------------------------------------------------------------------------
@@ -228,6 +239,8 @@ def _recompute(since: date, until: date) -> int:
             o.due_date, o.calendar_not_covered = due_date, uncovered
             changed.append(o)
     Obligation.objects.bulk_update(changed, ["due_date", "calendar_not_covered"], batch_size=1000)
+    # The due-soon window of every open deadline may have moved too: every summary row, now.
+    summary.refresh(Q(), on=timezone.localdate(), overrides=overrides)
     # Now for this process, and again after commit in case another request re-read the old rows.
     calendar.invalidate()
     transaction.on_commit(calendar.invalidate)

@@ -86,3 +86,43 @@ def compute(qs, on: date) -> dict:
         "by_category": _grouped(qs, on, "category"),
         "cells": _grouped(qs, on, "org_id", "category"),
     }
+
+
+# ---- From the summary (issue 4): what the page and the API read -----------------------------
+
+
+def _summed(qs, *keys) -> list[dict]:
+    from django.db.models import Sum
+
+    return list(
+        qs.order_by().values(*keys).annotate(total_sum=Sum("total"), **{f"{s}_sum": Sum(s) for s in COUNTED})
+    )
+
+
+def _figures(row) -> Figures:
+    return Figures(total=row["total_sum"], counts={s: row[f"{s}_sum"] for s in COUNTED})
+
+
+def _add(into: dict, key, row) -> None:
+    f = into.setdefault(key, Figures())
+    f.total += row["total_sum"]
+    for s in COUNTED:
+        f.counts[s] = f.counts.get(s, 0) + row[f"{s}_sum"]
+
+
+def from_summary(qs, org_ids=None) -> dict:
+    """compute()'s figures summed from ComplianceSummary rows `qs` (already filtered by access, year
+    and the page), after bringing stale rows up to today. `org_ids`: the organisations whose rows
+    and cells are wanted (a page of the heatmap); None for all. Two queries over the summary."""
+    from .summary import refresh_stale
+
+    refresh_stale()
+    out = {"by_org": {}, "by_sector_type": {}, "by_category": {}, "cells": {}}
+    for row in _summed(qs, "sector_type", "category"):
+        _add(out["by_sector_type"], row["sector_type"], row)
+        _add(out["by_category"], row["category"], row)
+    cells_qs = qs if org_ids is None else qs.filter(org_id__in=list(org_ids))
+    for row in _summed(cells_qs, "org_id", "category"):
+        out["cells"][(row["org_id"], row["category"])] = _figures(row)
+        _add(out["by_org"], row["org_id"], row)
+    return out

@@ -132,3 +132,43 @@ class Obligation(models.Model):
     @property
     def status_css(self) -> str:
         return STATUS_CSS[self.status]
+
+
+class ComplianceSummary(models.Model):
+    """Issue 4: the status counts of one organisation × catalogue item × year, kept by summary.py in
+    the transaction of every change, so the compliance page sums a few rows instead of grouping all
+    obligations. The time-dependent counts (overdue, due soon, not yet due) hold for `as_of` until
+    `stale_on`, the first day one of them would change by the passing of time alone."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    org_path = models.CharField(max_length=255, editable=False)
+    sector_type = models.CharField(max_length=20, blank=True, editable=False)
+    catalogue_item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="+")
+    category = models.PositiveSmallIntegerField(choices=Category.choices)
+    year = models.PositiveSmallIntegerField()
+    total = models.PositiveIntegerField(default=0)
+    done_on_time = models.PositiveIntegerField(default=0)
+    done_late = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    due_soon = models.PositiveIntegerField(default=0)
+    withheld = models.PositiveIntegerField(default=0)
+    not_yet_due = models.PositiveIntegerField(default=0)
+    as_of = models.DateField()
+    stale_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("公开义务完成情况汇总")
+        verbose_name_plural = _("公开义务完成情况汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "catalogue_item", "year"], name="one_summary_per_org_item_year"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "org_path"], name="summary_year_path"),
+            models.Index(fields=["stale_on"], name="summary_stale_on"),
+            models.Index(fields=["as_of"], name="summary_as_of"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_id} · {self.catalogue_item_id} · {self.year}"

@@ -19,11 +19,12 @@ def today() -> date:
     return timezone.localdate()
 
 
-def due_soon_limit(on: date) -> date | None:
-    """The last deadline still "due soon" on `on`: N working days ahead (setting OBLIGATION_DUE_SOON_DAYS)."""
+def due_soon_limit(on: date, overrides: workdays.Overrides | None = None) -> date | None:
+    """The last deadline still "due soon" on `on`: N working days ahead (setting OBLIGATION_DUE_SOON_DAYS).
+    `overrides`: the calendar as just written inside a calendar transaction (default: the cached one)."""
     n = getattr(settings, "OBLIGATION_DUE_SOON_DAYS", DEFAULT_DUE_SOON_DAYS)
     try:
-        return workdays.add_working_days(on, n, current_overrides())
+        return workdays.add_working_days(on, n, current_overrides() if overrides is None else overrides)
     except workdays.CalendarNotCovered:
         return None
 
@@ -41,8 +42,8 @@ def withheld_q() -> Exists:
     )
 
 
-def status_expression(on: date) -> Case:
-    soon = due_soon_limit(on)
+def status_expression(on: date, overrides: workdays.Overrides | None = None) -> Case:
+    soon = due_soon_limit(on, overrides)
     soon_when = (
         [When(due_date__lte=soon, then=Value(Status.DUE_SOON))]
         if soon is not None

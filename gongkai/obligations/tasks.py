@@ -23,3 +23,13 @@ def generate_current_year():
 @lock_task("obligations-digest")
 def daily_digest():
     return send_digest()
+
+
+@db_periodic_task(crontab(hour="0", minute="2"))
+@lock_task("obligations-summary")
+def refresh_compliance_summary():
+    """Day change: the summary rows whose overdue / due-soon counts moved with the date (reads
+    correct themselves too, so a missed run costs only the first page view of the day)."""
+    from .summary import refresh_stale
+
+    return refresh_stale()

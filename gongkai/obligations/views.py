@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -75,35 +76,59 @@ def obligation_list(request):
     )
 
 
-def _compliance_data(request):
-    _staff_or_404(request.user)
-    form, f = _filters(request)
-    qs = access.visible_obligations(request.user).filter(year=f["year"])
-    if f.get("sector_type"):
-        qs = qs.filter(sector_type=f["sector_type"])
-    figures = compliance.compute(qs, today())
-    orgs = list(Organisation.objects.filter(pk__in=list(figures["by_org"])).order_by("path"))
-    categories = list(Category.choices)
-    rows = [
+HEATMAP_PAGE = 100  # organisations per page of the heatmap: the page stays fast at any tree size
+
+
+def _heatmap_rows(orgs, figures, categories) -> list[dict]:
+    return [
         {
             "org": org,
-            "total": figures["by_org"][org.pk],
+            "total": figures["by_org"].get(org.pk) or compliance.Figures(),
             "cells": [(value, figures["cells"].get((org.pk, value))) for value, _label in categories],
         }
         for org in orgs
     ]
+
+
+def _compliance_data(request, *, live: bool):
+    """The heatmap and the totals. The page reads the summary (one page of organisations); exports
+    (`live`) recompute every organisation from the obligations themselves."""
+    _staff_or_404(request.user)
+    form, f = _filters(request)
+    categories = list(Category.choices)
+    page = None
+    if live:
+        qs = access.visible_obligations(request.user).filter(year=f["year"])
+        if f.get("sector_type"):
+            qs = qs.filter(sector_type=f["sector_type"])
+        figures = compliance.compute(qs, today())
+        orgs = list(Organisation.objects.filter(pk__in=list(figures["by_org"])).order_by("path"))
+    else:
+        sqs = access.visible_compliance_summary(request.user).filter(year=f["year"])
+        if f.get("sector_type"):
+            sqs = sqs.filter(sector_type=f["sector_type"])
+        with_rows = Organisation.objects.filter(
+            Exists(sqs.filter(org_id=OuterRef("pk")).values("pk"))
+        ).order_by("path")
+        page = Paginator(with_rows, HEATMAP_PAGE).get_page(request.GET.get("page"))
+        orgs = list(page.object_list)
+        figures = compliance.from_summary(sqs, org_ids=[o.pk for o in orgs])
+    rows = _heatmap_rows(orgs, figures, categories)
     sector_labels = dict(SectorType.choices)
     by_sector = [(sector_labels.get(k, _("党委")), v) for k, v in sorted(figures["by_sector_type"].items())]
     by_category = [(label, figures["by_category"].get(value)) for value, label in categories]
-    return form, f, rows, categories, by_sector, by_category
+    return form, f, rows, categories, by_sector, by_category, page
 
 
 @login_required
 def compliance_page(request):
-    form, f, rows, categories, by_sector, by_category = _compliance_data(request)
     fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx"):
+    live = fmt in ("csv", "xlsx")
+    form, f, rows, categories, by_sector, by_category, page = _compliance_data(request, live=live)
+    if live:
         return _export(fmt, f["year"], rows, categories)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "obligations/compliance.html",
@@ -111,10 +136,11 @@ def compliance_page(request):
             "filter_fields": [form["year"], form["sector_type"]],
             "year": f["year"],
             "rows": rows,
+            "page": page,
             "categories": categories,
             "by_sector": by_sector,
             "by_category": by_category,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 
