@@ -25,7 +25,7 @@ from gongkai.orgs.models import Organisation
 from .models import FtsRow, SearchDoc
 from .text import Query, fts5_expr, tsquery_expr
 
-CANDIDATES = 1000
+CANDIDATES = 400
 PAGE_SIZE = 20
 PHRASE_WINDOW = 100
 
