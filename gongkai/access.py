@@ -458,6 +458,15 @@ def visible_compliance_summary(user):
     return ComplianceSummary.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
 
 
+def visible_compliance_rollups(user):
+    """The subtree totals of the topmost organisations where the user is staff: the same scope."""
+    from gongkai.obligations.models import ComplianceRollup
+
+    paths = sorted(set(grants(user).paths(STAFF_ROLES)))
+    top = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+    return ComplianceRollup.objects.filter(path__in=top)
+
+
 @rule("calendar.manage")
 def _calendar_manage(g: Grants, obj=None) -> bool:
     """R15: the working-day calendar is national: superusers and inspectors of a root organisation."""

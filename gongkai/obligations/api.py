@@ -125,7 +125,10 @@ def compliance_figures(request, year: int | None = None, sector_type: SectorType
     qs = access.visible_compliance_summary(request.auth).filter(year=year)
     if sector_type:
         qs = qs.filter(sector_type=sector_type)
-    figures = compliance.from_summary(qs)  # the summary (issue 4); compute() is the live check
+    rollups = access.visible_compliance_rollups(request.auth).filter(year=year)
+    if sector_type:
+        rollups = rollups.filter(sector_type=sector_type)
+    figures = compliance.from_summary(qs, rollups=rollups)  # issue 4; compute() is the live check
     orgs = Organisation.objects.filter(pk__in=list(figures["by_org"])).order_by("path")
     sectors = dict(SectorType.choices)
     categories = dict(Category.choices)

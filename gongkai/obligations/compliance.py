@@ -4,10 +4,10 @@ organisation × category, each one GROUP BY in the database: a fixed number of q
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Value
 
 from .models import Status
-from .status import status_expression, withheld_q
+from .status import due_soon_limit, status_expression, withheld_q
 
 COUNTED = [s.value for s in Status]
 
@@ -60,31 +60,81 @@ class Figures:
         }
 
 
-def _grouped(qs, on: date, *keys) -> dict:
-    counts = {s: Count("pk", filter=Q(status=s)) for s in COUNTED}
-    rows = (
-        qs.alias(is_withheld=withheld_q())
-        .alias(status=status_expression(on))
-        .order_by()
-        .values(*keys)
-        .annotate(total=Count("pk"), **counts)
-    )
+def status_counts(qs, on: date, keys: list[str], overrides=None, extra=None) -> dict[tuple, dict]:
+    """Counts by status per `keys`, as status_expression() decides them, in two queries: one GROUP BY
+    with plain comparisons (the status CASE inlined into each count and the withholding subquery on
+    every row cost several times more), then the few open obligations an accepted withholding
+    covers, moved from the status they would have to withheld. `extra`: more aggregates."""
+    from gongkai.disclosure.models import Withholding
+
+    soon = due_soon_limit(on, overrides)
+    done = Q(fulfilled_on__isnull=False)
+    open_ = Q(fulfilled_on__isnull=True, due_date__isnull=False)
+    soon_q = Q(due_date__gte=on) if soon is None else Q(due_date__gte=on, due_date__lte=soon)
+    aggregates = {
+        "total": Count("pk"),
+        Status.DONE_ON_TIME: Count(
+            "pk", filter=done & (Q(due_date__isnull=True) | Q(fulfilled_on__lte=F("due_date")))
+        ),
+        Status.DONE_LATE: Count("pk", filter=done & Q(fulfilled_on__gt=F("due_date"))),
+        Status.OVERDUE: Count("pk", filter=open_ & Q(due_date__lt=on)),
+        Status.DUE_SOON: Count("pk", filter=open_ & soon_q),
+        **(extra or {}),
+    }
     out = {}
-    for row in rows:
-        key = tuple(row[k] for k in keys)
+    for row in qs.order_by().values(*keys).annotate(**aggregates):
+        counts = {s: row[s] for s in aggregates}
+        counts[Status.WITHHELD] = 0
+        counts[Status.NOT_YET_DUE] = counts["total"] - sum(
+            counts[s] for s in COUNTED if s != Status.NOT_YET_DUE
+        )
+        out[tuple(row[k] for k in keys)] = counts
+    accepted = Withholding.objects.filter(status=Withholding.Status.ACCEPTED).values("org_id")
+    covered = (
+        qs.filter(org_id__in=accepted, fulfilled_on__isnull=True)
+        .filter(withheld_q())
+        .alias(is_withheld=Value(False))
+        .annotate(would_be=status_expression(on, overrides))
+        .order_by()
+        .values(*keys, "would_be")
+        .annotate(n=Count("pk"))
+    )
+    for row in covered:
+        counts = out[tuple(row[k] for k in keys)]
+        counts[row["would_be"]] -= row["n"]
+        counts[Status.WITHHELD] += row["n"]
+    return out
+
+
+def _grouped(qs, on: date, *keys) -> dict:
+    out = {}
+    for key, counts in status_counts(qs, on, list(keys)).items():
         out[key if len(keys) > 1 else key[0]] = Figures(
-            total=row["total"], counts={s: row[s] for s in COUNTED}
+            total=counts["total"], counts={s: counts[s] for s in COUNTED}
         )
     return out
 
 
+def _rollup(cells: dict, index: int) -> dict:
+    out = {}
+    for key, f in cells.items():
+        into = out.setdefault(key[index], Figures())
+        into.total += f.total
+        for s in COUNTED:
+            into.counts[s] = into.counts.get(s, 0) + f.counts[s]
+    return out
+
+
 def compute(qs, on: date) -> dict:
-    """Four GROUP BY queries over the obligations `qs` (already filtered by access and the page)."""
+    """The live figures over the obligations `qs` (already filtered by access and the page): one
+    GROUP BY per organisation × sector type × category (plus the withholding correction), rolled
+    up in Python. For exports and to verify the summary."""
+    cells = _grouped(qs, on, "org_id", "category", "sector_type")
     return {
-        "by_org": _grouped(qs, on, "org_id"),
-        "by_sector_type": _grouped(qs, on, "sector_type"),
-        "by_category": _grouped(qs, on, "category"),
-        "cells": _grouped(qs, on, "org_id", "category"),
+        "by_org": _rollup(cells, 0),
+        "by_sector_type": _rollup(cells, 2),
+        "by_category": _rollup(cells, 1),
+        "cells": {(k[0], k[1]): f for k, f in cells.items()},  # an organisation has one sector type
     }
 
 
@@ -110,15 +160,17 @@ def _add(into: dict, key, row) -> None:
         f.counts[s] = f.counts.get(s, 0) + row[f"{s}_sum"]
 
 
-def from_summary(qs, org_ids=None) -> dict:
-    """compute()'s figures summed from ComplianceSummary rows `qs` (already filtered by access, year
-    and the page), after bringing stale rows up to today. `org_ids`: the organisations whose rows
-    and cells are wanted (a page of the heatmap); None for all. Two queries over the summary."""
+def from_summary(qs, org_ids=None, rollups=None) -> dict:
+    """compute()'s figures from ComplianceSummary rows `qs` (already filtered by access, year and
+    the page), after bringing stale rows up to today. `org_ids`: the organisations whose rows and
+    cells are wanted (a page of the heatmap); None for all. `rollups`: the ComplianceRollup rows of
+    the same scope, for the totals by sector type and category (else summed from `qs`)."""
     from .summary import refresh_stale
 
     refresh_stale()
     out = {"by_org": {}, "by_sector_type": {}, "by_category": {}, "cells": {}}
-    for row in _summed(qs, "sector_type", "category"):
+    totals = _summed(qs if rollups is None else rollups, "sector_type", "category")
+    for row in totals:
         _add(out["by_sector_type"], row["sector_type"], row)
         _add(out["by_category"], row["category"], row)
     cells_qs = qs if org_ids is None else qs.filter(org_id__in=list(org_ids))

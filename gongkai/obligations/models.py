@@ -172,3 +172,33 @@ class ComplianceSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id} · {self.catalogue_item_id} · {self.year}"
+
+
+class ComplianceRollup(models.Model):
+    """Issue 4: the summary's counts added up for an organisation and all its descendants, per sector
+    type and category, kept by summary.py from each row's change: the page's totals read a few of
+    these instead of summing every summary row of the tree."""
+
+    path = models.CharField(max_length=255)
+    year = models.PositiveSmallIntegerField()
+    sector_type = models.CharField(max_length=20, blank=True)
+    category = models.PositiveSmallIntegerField(choices=Category.choices)
+    total = models.IntegerField(default=0)
+    done_on_time = models.IntegerField(default=0)
+    done_late = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    due_soon = models.IntegerField(default=0)
+    withheld = models.IntegerField(default=0)
+    not_yet_due = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("公开义务完成情况合计")
+        verbose_name_plural = _("公开义务完成情况合计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "year", "sector_type", "category"], name="one_rollup_per_subtree_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} · {self.year} · {self.sector_type} · {self.category}"

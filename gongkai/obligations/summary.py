@@ -20,10 +20,12 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Min, Q
 
-from .models import ComplianceSummary, Obligation, Status
-from .status import due_soon_limit, status_expression, today, withheld_q
+from gongkai.orgs.models import Organisation
+
+from .models import ComplianceRollup, ComplianceSummary, Obligation, Status
+from .status import due_soon_limit, today
 
 COUNTS = [s.value for s in Status]
 _ONE_DAY = timedelta(days=1)
@@ -52,25 +54,23 @@ class _Soon:
         return day
 
 
+KEYS = ["org_id", "catalogue_item_id", "year", "org_path", "sector_type", "category"]
+
+
 def _rows(q: Q, on: date, overrides) -> list[ComplianceSummary]:
-    counts = {s: Count("pk", filter=Q(status=s)) for s in COUNTS}
-    open_ = Q(fulfilled_on__isnull=True, is_withheld=False)
-    grouped = (
-        Obligation.objects.filter(q)
-        .alias(is_withheld=withheld_q())
-        .alias(status=status_expression(on, overrides))
-        .order_by()
-        .values("org_id", "catalogue_item_id", "year", "org_path", "sector_type", "category")
-        .annotate(
-            n=Count("pk"),
-            **counts,
-            next_overdue=Min("due_date", filter=open_ & Q(due_date__gte=on)),
-            next_soon=Min("due_date", filter=Q(status=Status.NOT_YET_DUE, due_date__isnull=False)),
-        )
-    )
+    from .compliance import status_counts
+
+    open_ = Q(fulfilled_on__isnull=True)
+    soon_limit = due_soon_limit(on, overrides)
+    extra = {
+        "next_overdue": Min("due_date", filter=open_ & Q(due_date__gte=on)),
+        # Withheld rows count here too: at worst a row is refreshed once for nothing.
+        "next_soon": Min("due_date", filter=open_ & Q(due_date__gt=soon_limit or date.max)),
+    }
+    grouped = status_counts(Obligation.objects.filter(q), on, KEYS, overrides, extra)
     soon = _Soon(overrides)
     rows = []
-    for g in grouped:
+    for key, g in grouped.items():
         candidates = []
         if g["next_overdue"]:
             candidates.append(g["next_overdue"] + _ONE_DAY)
@@ -78,13 +78,8 @@ def _rows(q: Q, on: date, overrides) -> list[ComplianceSummary]:
             candidates.append(soon.first_day(g["next_soon"], on))
         rows.append(
             ComplianceSummary(
-                org_id=g["org_id"],
-                catalogue_item_id=g["catalogue_item_id"],
-                year=g["year"],
-                org_path=g["org_path"],
-                sector_type=g["sector_type"],
-                category=g["category"],
-                total=g["n"],
+                **dict(zip(KEYS, key, strict=True)),
+                total=g["total"],
                 **{s: g[s] for s in COUNTS},
                 as_of=on,
                 stale_on=min(candidates) if candidates else None,
@@ -93,11 +88,72 @@ def _rows(q: Q, on: date, overrides) -> list[ComplianceSummary]:
     return rows
 
 
+def _figures(row) -> tuple:
+    return (row.total, *(getattr(row, s) for s in COUNTS))
+
+
+def _ancestors(path: str) -> list[str]:
+    step = Organisation.steplen
+    return [path[:n] for n in range(step, len(path) + 1, step)]
+
+
+def _previous(rows: list[ComplianceSummary]) -> dict[tuple, tuple]:
+    """The stored figures of the rows about to be rewritten, by (org, item, year)."""
+    wanted = {(r.org_id, r.catalogue_item_id, r.year) for r in rows}
+    org_ids = sorted({k[0] for k in wanted})
+    years = {k[2] for k in wanted}
+    out = {}
+    for i in range(0, len(org_ids), CHUNK * 4):
+        for r in ComplianceSummary.objects.filter(org_id__in=org_ids[i : i + CHUNK * 4], year__in=years):
+            key = (r.org_id, r.catalogue_item_id, r.year)
+            if key in wanted:
+                out[key] = _figures(r)
+    return out
+
+
+def _apply_to_rollups(rows: list[ComplianceSummary], before: dict[tuple, tuple]) -> None:
+    """Add each changed row's difference to the rollups of its organisation and every ancestor."""
+    zero = (0,) * (len(COUNTS) + 1)
+    deltas: dict[tuple, list[int]] = {}
+    for r in rows:
+        after, old = _figures(r), before.get((r.org_id, r.catalogue_item_id, r.year), zero)
+        if after == old:
+            continue
+        for path in _ancestors(r.org_path):
+            d = deltas.setdefault((path, r.year, r.sector_type, r.category), [0] * len(after))
+            for i, (a, b) in enumerate(zip(after, old, strict=True)):
+                d[i] += a - b
+    if not deltas:
+        return
+    fields = ["total", *COUNTS]
+    existing = {
+        (r.path, r.year, r.sector_type, r.category): r
+        for r in ComplianceRollup.objects.select_for_update().filter(
+            path__in={k[0] for k in deltas}, year__in={k[1] for k in deltas}
+        )
+    }
+    changed, new = [], []
+    for key, d in deltas.items():
+        r = existing.get(key)
+        if r is None:
+            r = ComplianceRollup(path=key[0], year=key[1], sector_type=key[2], category=key[3])
+            new.append(r)
+        else:
+            changed.append(r)
+        for f, v in zip(fields, d, strict=True):
+            setattr(r, f, getattr(r, f) + v)
+    ComplianceRollup.objects.bulk_update(changed, fields, batch_size=1000)
+    ComplianceRollup.objects.bulk_create(new, batch_size=1000)
+
+
+@transaction.atomic(savepoint=False)
 def refresh(q: Q | None = None, on: date | None = None, overrides=None) -> int:
-    """Recompute the summary rows of every (org, item, year) whose obligations match `q`. Call it
-    with every obligation of each pair in `q` (filter by org and item, not by a single row).
-    `overrides`: pass the calendar just written when called inside a calendar transaction."""
+    """Recompute the summary rows of every (org, item, year) whose obligations match `q`, and move
+    the rollups by the difference. Call it with every obligation of each pair in `q` (filter by org
+    and item, not by a single row). `overrides`: the calendar just written, inside a calendar action.
+    Run inside the caller's transaction; the rollup rows are locked while they change."""
     rows = _rows(q or Q(), on or today(), overrides)
+    before = _previous(rows)
     ComplianceSummary.objects.bulk_create(
         rows,
         batch_size=2000,
@@ -105,7 +161,17 @@ def refresh(q: Q | None = None, on: date | None = None, overrides=None) -> int:
         unique_fields=["org", "catalogue_item", "year"],
         update_fields=["org_path", "sector_type", "category", "total", *COUNTS, "as_of", "stale_on"],
     )
+    _apply_to_rollups(rows, before)
     return len(rows)
+
+
+@transaction.atomic
+def rebuild(on: date | None = None) -> int:
+    """Both tables from scratch (`gongkai compliance_summary --rebuild`): after a bulk import that
+    bypassed the actions, or if a verification ever found them apart from the live figures."""
+    ComplianceSummary.objects.all().delete()
+    ComplianceRollup.objects.all().delete()
+    return refresh(Q(), on)
 
 
 def refresh_pair(org_id: int, catalogue_item_id: int) -> int:

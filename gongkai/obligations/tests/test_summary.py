@@ -12,7 +12,8 @@ from gongkai.disclosure import actions as disclosure
 from gongkai.disclosure.models import State, Withholding
 from gongkai.disclosure.tests.factories import make_item
 from gongkai.obligations import actions, compliance, summary
-from gongkai.obligations.models import ComplianceSummary, Obligation, Status
+from gongkai.obligations.models import ComplianceRollup, ComplianceSummary, Obligation, Status
+from gongkai.orgs.models import Organisation
 
 from .helpers import at, catalogue, d
 
@@ -47,6 +48,16 @@ def assert_summary_is_live(on):
         assert {k: (f.total, f.counts) for k, f in fast[key].items()} == {
             k: (f.total, {s: f.counts.get(s, 0) for s in COUNTS}) for k, f in slow[key].items()
         }, key
+    # The subtree rollups equal the live totals of every subtree.
+    for org in Organisation.objects.all():
+        rolled = compliance.from_summary(
+            ComplianceSummary.objects.none(), rollups=ComplianceRollup.objects.filter(path=org.path)
+        )
+        live = compliance.compute(Obligation.objects.filter(org_path__startswith=org.path), on)
+        for key in ("by_sector_type", "by_category"):
+            assert {k: (f.total, f.counts) for k, f in rolled[key].items() if f.total} == {
+                k: (f.total, f.counts) for k, f in live[key].items()
+            }, (org, key)
 
 
 def assert_untouched_rows_hold_until_stale_on(start, days):
@@ -145,7 +156,7 @@ def test_page_and_api_read_the_summary(client, tree, people, cat):
         csv = client.get("/work/obligations/compliance/?year=2026&format=csv").content.decode("utf-8-sig")
         line = next(r for r in csv.splitlines() if r.startswith(tree.a.code))
         assert line.split(",")[6] == "4"  # the long-term row and Q1–Q3, as the obligations say
-        summary.refresh()  # a rebuild puts the summary right again
+        summary.rebuild()  # a rebuild puts the summary right again
         assert_summary_is_live(d("2026-11-29"))
 
 
