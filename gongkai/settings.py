@@ -153,6 +153,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Anonymous boards and item pages are cached until the next change or visibility moment.
+ANONYMOUS_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)
+MESSAGE_COOKIE_NAME = "messages"
+
 HUEY_IMMEDIATE = env_bool("HUEY_IMMEDIATE", False)
 if REDIS_URL:
     HUEY = {"huey_class": "huey.RedisHuey", "name": "gongkai", "url": REDIS_URL, "immediate": HUEY_IMMEDIATE}

@@ -1,6 +1,9 @@
-"""The anonymous board cache: publication invalidates it, and no entry outlives the next moment an
-item of the board goes public or expires, so a cached page is never stale (R9, R10)."""
+"""The anonymous page cache for boards and item pages: any state change of an organisation's items
+invalidates it, and no entry outlives the next moment an item concerned goes public or expires, so a
+cached page is never stale (R9, R10). Only anonymous requests are cached: what the public sees is
+the same for everyone; logged-in pages depend on the viewer and are never cached."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Min, Q
 from django.http import HttpResponse
@@ -13,8 +16,8 @@ def _generation(org_id: int) -> int:
     return cache.get(f"board:gen:{org_id}", 0)
 
 
-def _key(request, org) -> str:
-    return f"board:{org.pk}:{_generation(org.pk)}:{get_language()}:{request.get_full_path()}"
+def _key(request, org_id: int) -> str:
+    return f"page:{org_id}:{_generation(org_id)}:{get_language()}:{request.get_full_path()}"
 
 
 def invalidate(org_id: int) -> None:
@@ -25,28 +28,43 @@ def invalidate(org_id: int) -> None:
         cache.set(f"board:gen:{org_id}", 1, None)
 
 
-def get(request, org):
-    if request.user.is_authenticated:
+def _enabled(request) -> bool:
+    # A pending one-time message (cookie storage for anonymous visitors) makes the page personal.
+    return (
+        settings.ANONYMOUS_PAGE_CACHE
+        and not request.user.is_authenticated
+        and settings.MESSAGE_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def get(request, org_id: int):
+    if not _enabled(request):
         return None
-    hit = cache.get(_key(request, org))
+    hit = cache.get(_key(request, org_id))
     if hit is None:
         return None
     content, content_type = hit
     return HttpResponse(content, content_type=content_type)
 
 
-def put(request, org, response, items, now) -> None:
-    if request.user.is_authenticated or response.status_code != 200:
+def put(request, org_id: int, response, now, moments) -> None:
+    """Cache until the earliest of `moments` still ahead (at most MAX_SECONDS)."""
+    if not _enabled(request) or response.status_code != 200:
         return
+    seconds = MAX_SECONDS
+    for moment in moments:
+        if moment is not None and moment > now:
+            seconds = min(seconds, int((moment - now).total_seconds()))
+    if seconds > 0:
+        cache.set(_key(request, org_id), (response.content, response["Content-Type"]), seconds)
+
+
+def board_moments(org, now) -> list:
+    """When the next item of the board goes public or expires."""
     from .models import DisclosureItem, State
 
     upcoming = DisclosureItem.objects.filter(org=org, state=State.PUBLISHED).aggregate(
         public=Min("public_from", filter=Q(public_from__gt=now)),
         expires=Min("expires_at", filter=Q(expires_at__gt=now)),
     )
-    seconds = MAX_SECONDS
-    for moment in upcoming.values():
-        if moment is not None:
-            seconds = min(seconds, int((moment - now).total_seconds()))
-    if seconds > 0:
-        cache.set(_key(request, org), (response.content, response["Content-Type"]), seconds)
+    return list(upcoming.values())

@@ -34,7 +34,7 @@ def board_items(user, org, now):
 def board(request, code):
     """R27: the organisation's board: current items by category, scope badges, change notices."""
     org = access.get_org_or_404(request.user, code)
-    cached = board_cache.get(request, org)
+    cached = board_cache.get(request, org.pk)
     if cached is not None:
         return cached
     now = timezone.now()
@@ -45,7 +45,7 @@ def board(request, code):
         "disclosure/board.html",
         {"org": org, "groups": _by_category(items), "notices": notices, "now": now, "count": len(items)},
     )
-    board_cache.put(request, org, response, items, now)
+    board_cache.put(request, org.pk, response, now, board_cache.board_moments(org, now))
     return response
 
 
@@ -68,11 +68,14 @@ def detail(request, pk):
     attachments = access.visible_attachments(request.user, item)
     staff = access.can(request.user, "item.view_staff", item)
     events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
-    return render(
+    now = timezone.now()
+    response = render(
         request,
         "disclosure/detail.html",
-        {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": timezone.now()},
+        {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": now},
     )
+    board_cache.put(request, item.org_id, response, now, [item.public_from, item.expires_at])
+    return response
 
 
 def download(request, pk, attachment_id):

@@ -170,3 +170,8 @@ PNG = bytes.fromhex(
 def published_item(org, scope=Scope.PUBLIC, **kw) -> DisclosureItem:
     """A published item of `org` (public-target items go public after `min_internal_days`, default 5)."""
     return make_item(org, scope, state=State.PUBLISHED, **kw)
+
+
+def owner_of_catalogue(org):
+    """A fresh catalogue owner of the catalogue that applies to `org`."""
+    return staff(current_version_for(org).catalogue.owner, Role.CATALOGUE_OWNER)
