@@ -1,3 +1,5 @@
+import re
+
 from django.utils.translation import get_language
 
 
@@ -34,8 +36,19 @@ class TraditionalContentMiddleware:
             and response.get("Content-Type", "").startswith("text/html")
             and not response.has_header("Content-Disposition")
         ):
-            from gongkai.lib.zhtext import to_traditional
-
             charset = response.charset or "utf-8"
-            response.content = to_traditional(response.content.decode(charset)).encode(charset)
+            response.content = convert_outside_form_values(response.content.decode(charset)).encode(charset)
         return response
+
+
+# What a user typed must come back unchanged: converting a textarea's or an input's value would turn
+# a Simplified draft into Traditional the moment it is saved from the 繁體 site.
+_FORM_VALUES = re.compile(r"(<textarea\b[^>]*>.*?</textarea>|\svalue=\"[^\"]*\")", re.DOTALL | re.IGNORECASE)
+
+
+def convert_outside_form_values(html: str) -> str:
+    from gongkai.lib.zhtext import to_traditional
+
+    parts = _FORM_VALUES.split(html)
+    # split() with one group alternates: text, value, text, value, …
+    return "".join(part if i % 2 else to_traditional(part) for i, part in enumerate(parts))

@@ -70,3 +70,14 @@ def test_security_headers_are_sent(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_traditional_site_leaves_form_values_as_typed():
+    from gongkai.portal.middleware import convert_outside_form_values
+
+    html = '<label>党务</label><input name="t" value="党费收缴"><textarea name="b">发展党员\n公示</textarea><p>党费</p>'
+    out = convert_outside_form_values(html)
+    assert (
+        out
+        == '<label>黨務</label><input name="t" value="党费收缴"><textarea name="b">发展党员\n公示</textarea><p>黨費</p>'
+    )
