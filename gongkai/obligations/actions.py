@@ -16,7 +16,7 @@ from gongkai.lib.text import clean_line
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
-from . import calendar, summary
+from . import bulk, calendar, summary
 from .models import CalendarOverride, CalendarYear, Kind, Obligation
 from .periods import periods
 
@@ -85,7 +85,7 @@ def generate_obligations(year: int, orgs=None) -> int:
             for key, label, start, end, count_from in specs:
                 due_date, uncovered = due(count_from, item.due_offset)
                 rows.append(
-                    Obligation(
+                    bulk.Row(
                         org_id=org.pk,
                         org_path=org.path,
                         sector_type=org.sector_type,
@@ -103,7 +103,7 @@ def generate_obligations(year: int, orgs=None) -> int:
                         calendar_not_covered=uncovered,
                     )
                 )
-    Obligation.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    bulk.upsert(Obligation, rows, conflict=["org", "catalogue_item", "key"])  # existing rows stay
     summary.refresh(Q(year=year) if orgs is None else Q(year=year, org_id__in=orgs.values("pk")))
     return len(rows)
 

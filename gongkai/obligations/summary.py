@@ -24,12 +24,13 @@ from django.db.models import Min, Q
 
 from gongkai.orgs.models import Organisation
 
+from . import bulk
 from .models import ComplianceRollup, ComplianceSummary, Obligation, Status
 from .status import due_soon_limit, today
 
 COUNTS = [s.value for s in Status]
 _ONE_DAY = timedelta(days=1)
-CHUNK = 500
+CHUNK = 5000  # organisations per query when refreshing one catalogue item's stale rows
 
 
 class _Soon:
@@ -57,7 +58,7 @@ class _Soon:
 KEYS = ["org_id", "catalogue_item_id", "year", "org_path", "sector_type", "category"]
 
 
-def _rows(q: Q, on: date, overrides) -> list[ComplianceSummary]:
+def _rows(q: Q, on: date, overrides) -> list[bulk.Row]:
     from .compliance import status_counts
 
     open_ = Q(fulfilled_on__isnull=True)
@@ -77,7 +78,7 @@ def _rows(q: Q, on: date, overrides) -> list[ComplianceSummary]:
         if g["next_soon"]:
             candidates.append(soon.first_day(g["next_soon"], on))
         rows.append(
-            ComplianceSummary(
+            bulk.Row(
                 **dict(zip(KEYS, key, strict=True)),
                 total=g["total"],
                 **{s: g[s] for s in COUNTS},
@@ -97,21 +98,23 @@ def _ancestors(path: str) -> list[str]:
     return [path[:n] for n in range(step, len(path) + 1, step)]
 
 
-def _previous(rows: list[ComplianceSummary]) -> dict[tuple, tuple]:
+def _previous(rows: list[bulk.Row]) -> dict[tuple, tuple]:
     """The stored figures of the rows about to be rewritten, by (org, item, year)."""
     wanted = {(r.org_id, r.catalogue_item_id, r.year) for r in rows}
     org_ids = sorted({k[0] for k in wanted})
     years = {k[2] for k in wanted}
     out = {}
-    for i in range(0, len(org_ids), CHUNK * 4):
-        for r in ComplianceSummary.objects.filter(org_id__in=org_ids[i : i + CHUNK * 4], year__in=years):
+    for i in range(0, len(org_ids), CHUNK):
+        for r in ComplianceSummary.objects.filter(
+            org_id__in=org_ids[i : i + CHUNK], year__in=years, catalogue_item_id__in={k[1] for k in wanted}
+        ):
             key = (r.org_id, r.catalogue_item_id, r.year)
             if key in wanted:
                 out[key] = _figures(r)
     return out
 
 
-def _apply_to_rollups(rows: list[ComplianceSummary], before: dict[tuple, tuple]) -> None:
+def _apply_to_rollups(rows: list[bulk.Row], before: dict[tuple, tuple]) -> None:
     """Add each changed row's difference to the rollups of its organisation and every ancestor."""
     zero = (0,) * (len(COUNTS) + 1)
     deltas: dict[tuple, list[int]] = {}
@@ -154,12 +157,11 @@ def refresh(q: Q | None = None, on: date | None = None, overrides=None) -> int:
     Run inside the caller's transaction; the rollup rows are locked while they change."""
     rows = _rows(q or Q(), on or today(), overrides)
     before = _previous(rows)
-    ComplianceSummary.objects.bulk_create(
+    bulk.upsert(
+        ComplianceSummary,
         rows,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["org", "catalogue_item", "year"],
-        update_fields=["org_path", "sector_type", "category", "total", *COUNTS, "as_of", "stale_on"],
+        conflict=["org", "catalogue_item", "year"],
+        update=["org_path", "sector_type", "category", "total", *COUNTS, "as_of", "stale_on"],
     )
     _apply_to_rollups(rows, before)
     return len(rows)

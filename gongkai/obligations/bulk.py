@@ -1,0 +1,68 @@
+"""One prepared INSERT … ON CONFLICT run over many rows (executemany). Django's bulk_create splits
+rows into batches of 999 parameters on SQLite (about 50 obligations) and compiles each batch: for a
+year of obligations that is most of the time (the same trick as disclosure's generate_data)."""
+
+from types import SimpleNamespace
+
+from django.db import connection
+from django.utils import timezone
+
+
+def _converters(fields):
+    ops = connection.ops
+    out = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "DateTimeField":
+            out.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            out.append(ops.adapt_datefield_value)
+        else:
+            out.append(None)
+    return out
+
+
+class Row(SimpleNamespace):
+    """A row to insert: attributes named by the fields' attnames (org_id…). Building 300,000 model
+    instances costs more than inserting them."""
+
+
+def upsert(model, objs, conflict: list[str], update: list[str] | None = None) -> None:
+    """Insert `objs` (Row or model instances); on a conflict over the columns `conflict`, do nothing
+    (update=None) or overwrite the columns `update`. Missing fields take their default;
+    auto_now(_add) fields are set to now."""
+    if not objs:
+        return
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {
+        f.attname: now
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in fields
+    }
+    qn = connection.ops.quote_name
+    column = {f.name: f.column for f in fields} | {f.attname: f.column for f in fields}
+    action = (
+        "DO UPDATE SET " + ", ".join(f"{qn(column[c])} = excluded.{qn(column[c])}" for c in update)
+        if update
+        else "DO NOTHING"
+    )
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {}".format(
+        qn(model._meta.db_table),
+        ", ".join(qn(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        ", ".join(qn(column[c]) for c in conflict),
+        action,
+    )
+    pairs = list(zip([f.attname for f in fields], _converters(fields), strict=True))
+    rows = []
+    for o in objs:
+        row = []
+        for name, convert in pairs:
+            v = getattr(o, name, defaults[name])
+            row.append(convert(v) if convert and v is not None else v)
+        rows.append(tuple(row))
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 20_000):
+            cursor.executemany(sql, rows[i : i + 20_000])
