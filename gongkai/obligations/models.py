@@ -164,8 +164,9 @@ class ComplianceSummary(models.Model):
                 fields=["org", "catalogue_item", "year"], name="one_summary_per_org_item_year"
             )
         ]
+        # No (year, org_path) index: the page reads a page of organisations by org id (the unique
+        # index), and SQLite would prefer a year index and scan every row of the year.
         indexes = [
-            models.Index(fields=["year", "org_path"], name="summary_year_path"),
             models.Index(fields=["stale_on"], name="summary_stale_on"),
             models.Index(fields=["as_of"], name="summary_as_of"),
         ]
