@@ -120,6 +120,9 @@ def test_reindex_rebuilds_from_items(tree, people, publish, capsys):
     assert SearchDoc.objects.count() == 2
     assert SearchDoc.objects.get(item=b).state == State.PUBLISHED
     assert ids(None, "书记") == [] and ids(people.member_a, "书记") == [b.pk]
+    # The rebuild leaves the index following publications again.
+    c = publish("换届选举公告", "选举产生新一届委员会。")
+    assert ids(None, "换届选举") == [c.pk]
 
 
 def test_reindex_in_worker_processes_gives_the_same_index(transactional_db, tree, people, publish):
