@@ -173,6 +173,9 @@ def main():
         print(f"reindex: {n} docs in {took:.1f}s = {n / took:.0f} items/s")
     from gongkai.search.models import SearchDoc
 
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")  # generated data, and autovacuum may be off: the plans need row estimates
     indexed = SearchDoc.objects.count()
     terms = pick_terms(indexed)
     rows = time_requests(terms, args.reps)
