@@ -1,4 +1,5 @@
-"""One prepared INSERT … ON CONFLICT run over many rows (executemany). Django's bulk_create splits
+"""INSERT … ON CONFLICT over many rows: one prepared statement run by executemany on SQLite,
+COPY and one INSERT … SELECT on PostgreSQL. Django's bulk_create splits
 rows into batches of 999 parameters on SQLite (about 50 obligations) and compiles each batch: for a
 year of obligations that is most of the time (the same trick as disclosure's generate_data)."""
 
@@ -48,13 +49,11 @@ def upsert(model, objs, conflict: list[str], update: list[str] | None = None) ->
         if update
         else "DO NOTHING"
     )
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) {}".format(
-        qn(model._meta.db_table),
-        ", ".join(qn(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        ", ".join(qn(column[c]) for c in conflict),
-        action,
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     )
+    tail = " ON CONFLICT ({}) {}".format(", ".join(qn(column[c]) for c in conflict), action)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pairs = list(zip([f.attname for f in fields], _converters(fields), strict=True))
     rows = []
     for o in objs:
@@ -63,6 +62,20 @@ def upsert(model, objs, conflict: list[str], update: list[str] | None = None) ->
             v = getattr(o, name, defaults[name])
             row.append(convert(v) if convert and v is not None else v)
         rows.append(tuple(row))
+    if connection.vendor == "postgresql":
+        # COPY into a scratch table, then one INSERT … SELECT … ON CONFLICT: row-by-row statements
+        # cost a round trip each, however they are sent.
+        columns = ", ".join(qn(f.column) for f in fields)
+        table = qn(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bulk_scratch")
+            cursor.execute(f"CREATE TEMP TABLE bulk_scratch AS SELECT {columns} FROM {table} WITH NO DATA")
+            with cursor.cursor.copy(f"COPY bulk_scratch ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM bulk_scratch{tail}")
+            cursor.execute("DROP TABLE bulk_scratch")
+        return
     with connection.cursor() as cursor:
         for i in range(0, len(rows), 20_000):
-            cursor.executemany(sql, rows[i : i + 20_000])
+            cursor.executemany(head + one + tail, rows[i : i + 20_000])
