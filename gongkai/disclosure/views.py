@@ -65,6 +65,9 @@ def detail(request, pk):
         pk,
         access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
     )
+    cached = board_cache.get(request, item.org_id)  # asked only once the item is known to be visible
+    if cached is not None:
+        return cached
     attachments = access.visible_attachments(request.user, item)
     staff = access.can(request.user, "item.view_staff", item)
     events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
