@@ -201,8 +201,13 @@ def test_anonymous_item_page_cache_follows_revocation(client, tree, people):
     from gongkai.disclosure.tests.factories import owner_of_catalogue
 
     item = published_item(tree.a, Scope.PUBLIC, min_internal_days=0, by_clerk=people.clerk_a)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     assert client.get(f"/items/{item.pk}/").status_code == 200
-    assert client.get(f"/items/{item.pk}/").status_code == 200  # served from the cache
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/items/{item.pk}/").status_code == 200
+    assert len(ctx) == 1, "served from the cache after the one visibility query"
     request = actions.request_change(item, by=people.clerk_a, kind=ChangeRequest.Kind.REVOKE, reason="撤销")
     actions.decide_change(request, by=owner_of_catalogue(tree.a), approve=True)
     assert client.get(f"/items/{item.pk}/").status_code == 404
