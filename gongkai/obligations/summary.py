@@ -169,7 +169,7 @@ def refresh(q: Q | None = None, on: date | None = None, overrides=None) -> int:
 
 @transaction.atomic
 def rebuild(on: date | None = None) -> int:
-    """Both tables from scratch (`gongkai compliance_summary --rebuild`): after a bulk import that
+    """Both tables from scratch (call from `gongkai shell`): after a bulk import that
     bypassed the actions, or if a verification ever found them apart from the live figures."""
     ComplianceSummary.objects.all().delete()
     ComplianceRollup.objects.all().delete()
