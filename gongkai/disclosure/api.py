@@ -22,7 +22,7 @@ from gongkai import access
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
 from gongkai.lib.text import clean_line
 
-from . import actions
+from . import actions, board_cache
 from .models import DisclosureItem, Finding, State, WorkPlan
 
 router = Router(tags=["disclosure"])
@@ -281,6 +281,9 @@ def _visible(user, item_id: int) -> DisclosureItem:
 def list_items(request, filters: Query[ItemFilters]):
     user = request.auth
     now = timezone.now()
+    cached = board_cache.get(request, board_cache.ALL)
+    if cached is not None:
+        return cached
     qs = access.visible_items(user, now)
     if filters.org:
         qs = qs.filter(org_id=access.get_org_or_404(user, filters.org).pk)
@@ -311,7 +314,9 @@ def list_items(request, filters: Query[ItemFilters]):
     }
     # Built from trusted rows in exactly the ItemPage shape (documented above): skip re-validating
     # it through the schema, which costs more than the query on a 20-row page.
-    return JsonResponse(page, encoder=NinjaJSONEncoder)
+    response = JsonResponse(page, encoder=NinjaJSONEncoder)
+    board_cache.put(request, board_cache.ALL, response, now, lambda: board_cache.all_moments(now))
+    return response
 
 
 @router.get("/{int:item_id}", response=ItemDetail, summary="公开事项详情")

@@ -5,7 +5,6 @@ the same for everyone; logged-in pages depend on the viewer and are never cached
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min, Q
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
@@ -16,16 +15,20 @@ def _generation(org_id: int) -> int:
     return cache.get(f"board:gen:{org_id}", 0)
 
 
-def _key(request, org_id: int) -> str:
+def _key(request, org_id) -> str:
     return f"page:{org_id}:{_generation(org_id)}:{get_language()}:{request.get_full_path()}"
 
 
 def invalidate(org_id: int) -> None:
-    """Called on every item state change of the organisation."""
-    try:
-        cache.incr(f"board:gen:{org_id}")
-    except ValueError:
-        cache.set(f"board:gen:{org_id}", 1, None)
+    """Called on every item state change of the organisation; lists across organisations too."""
+    for key in (f"board:gen:{org_id}", f"board:gen:{ALL}"):
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, None)
+
+
+ALL = "all"  # the key of pages that list items of every organisation (the items API)
 
 
 def _enabled(request) -> bool:
@@ -37,7 +40,7 @@ def _enabled(request) -> bool:
     )
 
 
-def get(request, org_id: int):
+def get(request, org_id):
     if not _enabled(request):
         return None
     hit = cache.get(_key(request, org_id))
@@ -47,12 +50,12 @@ def get(request, org_id: int):
     return HttpResponse(content, content_type=content_type)
 
 
-def put(request, org_id: int, response, now, moments) -> None:
-    """Cache until the earliest of `moments` still ahead (at most MAX_SECONDS)."""
+def put(request, org_id, response, now, moments) -> None:
+    """Cache until the earliest of `moments()` still ahead (at most MAX_SECONDS)."""
     if not _enabled(request) or response.status_code != 200:
         return
     seconds = MAX_SECONDS
-    for moment in moments:
+    for moment in moments():
         if moment is not None and moment > now:
             seconds = min(seconds, int((moment - now).total_seconds()))
     if seconds > 0:
@@ -61,10 +64,20 @@ def put(request, org_id: int, response, now, moments) -> None:
 
 def board_moments(org, now) -> list:
     """When the next item of the board goes public or expires."""
+    return _moments(now, org=org)
+
+
+def all_moments(now) -> list:
+    """When the next item of any organisation goes public or expires (indexed columns)."""
+    return _moments(now)
+
+
+def _moments(now, **filters) -> list:
     from .models import DisclosureItem, State
 
-    upcoming = DisclosureItem.objects.filter(org=org, state=State.PUBLISHED).aggregate(
-        public=Min("public_from", filter=Q(public_from__gt=now)),
-        expires=Min("expires_at", filter=Q(expires_at__gt=now)),
-    )
-    return list(upcoming.values())
+    published = DisclosureItem.objects.filter(state=State.PUBLISHED, **filters)
+    # One index range scan each (ORDER BY … LIMIT 1), not an aggregate over every row.
+    return [
+        published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
+        for field in ("public_from", "expires_at")
+    ]

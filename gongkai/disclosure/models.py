@@ -135,6 +135,9 @@ class DisclosureItem(models.Model):
         indexes = [
             models.Index(fields=["org", "state", "-published_at"], name="item_board"),
             models.Index(fields=["state", "scope", "-published_at"], name="item_public_list"),
+            # The next moment an item goes public or expires bounds the anonymous page cache.
+            models.Index(fields=["public_from"], name="item_public_from"),
+            models.Index(fields=["expires_at"], name="item_expires_at"),
         ]
 
     def __str__(self) -> str:

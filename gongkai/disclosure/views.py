@@ -45,7 +45,7 @@ def board(request, code):
         "disclosure/board.html",
         {"org": org, "groups": _by_category(items), "notices": notices, "now": now, "count": len(items)},
     )
-    board_cache.put(request, org.pk, response, now, board_cache.board_moments(org, now))
+    board_cache.put(request, org.pk, response, now, lambda: board_cache.board_moments(org, now))
     return response
 
 
@@ -77,7 +77,7 @@ def detail(request, pk):
         "disclosure/detail.html",
         {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": now},
     )
-    board_cache.put(request, item.org_id, response, now, [item.public_from, item.expires_at])
+    board_cache.put(request, item.org_id, response, now, lambda: [item.public_from, item.expires_at])
     return response
 
 

@@ -211,3 +211,18 @@ def test_anonymous_item_page_cache_follows_revocation(client, tree, people):
     request = actions.request_change(item, by=people.clerk_a, kind=ChangeRequest.Kind.REVOKE, reason="撤销")
     actions.decide_change(request, by=owner_of_catalogue(tree.a), approve=True)
     assert client.get(f"/items/{item.pk}/").status_code == 404
+
+
+def test_anonymous_items_api_cache_never_outlives_going_public(client, tree):
+    start = timezone.now()
+    item = published_item(tree.a, Scope.PUBLIC, min_internal_days=1, now=start)
+
+    def titles():
+        return {row["title"] for row in client.get("/api/v1/items").json()["items"]}
+
+    with time_machine.travel(start + timedelta(hours=23, minutes=59, seconds=30), tick=False):
+        assert item.title not in titles()
+    with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
+        assert item.title in titles()
+    other = published_item(tree.b, Scope.PUBLIC, min_internal_days=0, title="乙支部新公开事项")
+    assert other.title in titles(), "a publication anywhere invalidates the cached list"
