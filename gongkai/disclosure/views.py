@@ -60,14 +60,17 @@ def board_print(request, code):
 
 
 def detail(request, pk):
+    # Anonymous pages are cached under the all-organisations generation: any state change anywhere
+    # drops them, and each lives no longer than its item's next visibility moment, so a cached page
+    # is exactly what the access check would serve now.
+    cached = board_cache.get(request, board_cache.ALL)
+    if cached is not None:
+        return cached
     item = access.get_item_or_404(
         request.user,
         pk,
         access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
     )
-    cached = board_cache.get(request, item.org_id)  # asked only once the item is known to be visible
-    if cached is not None:
-        return cached
     attachments = access.visible_attachments(request.user, item)
     staff = access.can(request.user, "item.view_staff", item)
     events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
@@ -77,7 +80,7 @@ def detail(request, pk):
         "disclosure/detail.html",
         {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": now},
     )
-    board_cache.put(request, item.org_id, response, now, lambda: [item.public_from, item.expires_at])
+    board_cache.put(request, board_cache.ALL, response, now, lambda: [item.public_from, item.expires_at])
     return response
 
 
