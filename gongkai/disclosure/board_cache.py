@@ -81,3 +81,17 @@ def _moments(now, **filters) -> list:
         published.filter(**{f"{field}__gt": now}).order_by(field).values_list(field, flat=True).first()
         for field in ("public_from", "expires_at")
     ]
+
+
+def _organisation_saved(sender, instance, **kwargs):
+    # A renamed or hidden organisation changes public pages without any item changing state.
+    invalidate(instance.pk)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from gongkai.orgs.models import Organisation
+
+    post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="board_cache_org_saved")
+    post_delete.connect(_organisation_saved, sender=Organisation, dispatch_uid="board_cache_org_deleted")

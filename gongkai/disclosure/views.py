@@ -33,10 +33,10 @@ def board_items(user, org, now):
 
 def board(request, code):
     """R27: the organisation's board: current items by category, scope badges, change notices."""
-    org = access.get_org_or_404(request.user, code)
-    cached = board_cache.get(request, org.pk)
+    cached = board_cache.get(request, board_cache.ALL)  # see detail(): exact for anonymous visitors
     if cached is not None:
         return cached
+    org = access.get_org_or_404(request.user, code)
     now = timezone.now()
     items = list(board_items(request.user, org, now)[:500])
     notices = access.visible_notices(request.user, now).filter(org=org).order_by("-ended_at")[:10]
@@ -45,7 +45,7 @@ def board(request, code):
         "disclosure/board.html",
         {"org": org, "groups": _by_category(items), "notices": notices, "now": now, "count": len(items)},
     )
-    board_cache.put(request, org.pk, response, now, lambda: board_cache.board_moments(org, now))
+    board_cache.put(request, board_cache.ALL, response, now, lambda: board_cache.board_moments(org, now))
     return response
 
 

@@ -226,3 +226,11 @@ def test_anonymous_items_api_cache_never_outlives_going_public(client, tree):
         assert item.title in titles()
     other = published_item(tree.b, Scope.PUBLIC, min_internal_days=0, title="乙支部新公开事项")
     assert other.title in titles(), "a publication anywhere invalidates the cached list"
+
+
+def test_hiding_an_organisation_drops_its_cached_board(client, tree):
+    published_item(tree.a, Scope.PUBLIC, min_internal_days=0)
+    assert client.get("/orgs/TA/board/").status_code == 200
+    tree.a.is_public = False
+    tree.a.save(update_fields=["is_public"])
+    assert client.get("/orgs/TA/board/").status_code == 404
