@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gongkai import access
 from gongkai.catalogue.models import Category, Scope
+from gongkai.disclosure.models import DisclosureItem
 from gongkai.orgs.models import Organisation
 
 from .models import FtsRow, SearchDoc
@@ -266,6 +267,13 @@ def search(user, raw: str, filters: Filters | None = None, now=None) -> Results:
 def page_items(user, results: Results, page: int, now=None) -> list:
     """The items of one page, in rank order, read again through access (a second, cheap check)."""
     ids = [h.item_id for h in results.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    items = access.visible_items(user, now).filter(pk__in=ids).select_related("org")
+    # Rows by primary key, each tested against visible_items: filtering visible_items by pk instead
+    # let SQLite walk its published-public index (about 100 ms at 1M items).
+    visible = access.visible_items(user, now)
+    items = (
+        DisclosureItem.objects.filter(pk__in=ids)
+        .filter(Exists(visible.filter(pk=OuterRef("pk"))))
+        .select_related("org")
+    )
     by_id = {i.pk: i for i in items}
     return [by_id[i] for i in ids if i in by_id]
