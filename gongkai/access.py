@@ -291,7 +291,7 @@ def _workplan_decide(g: Grants, plan) -> bool:
 @rule("withholding.decide")
 def _withholding_decide(g: Grants, withholding) -> bool:
     """R12: the upper organisation (any staff role that can approve there) accepts or overrules."""
-    parent = withholding.org.get_parent()
+    parent = withholding.org.parent()
     return parent is not None and bool(g.roles_at(parent) & {Role.SECRETARY, Role.INSPECTOR})
 
 

@@ -39,7 +39,7 @@ def list_orgs(request):
 @router.get("/{code}", response=OrgOut, summary="党组织详情")
 def get_org(request, code: str):
     org = access.get_org_or_404(request.auth, code)
-    parent = org.get_parent() if org.depth > 1 else None
+    parent = org.parent()
     if parent is not None and not access.can(request.auth, "org.view", parent):
         parent = None
     return _out(org, {parent.path: parent.code} if parent else {})

@@ -54,6 +54,12 @@ class Organisation(MP_Node):
         step = self.steplen
         return [self.path[:i] for i in range(step, len(self.path), step)]
 
+    def parent(self) -> "Organisation | None":
+        """The organisation directly above, by path (one query; None for a root)."""
+        if self.depth <= 1:
+            return None
+        return Organisation.objects.filter(path=self.path[: -self.steplen]).first()
+
     def is_descendant_of(self, other: "Organisation", include_self: bool = True) -> bool:
         if self.path == other.path:
             return include_self

@@ -13,7 +13,7 @@ def test_demo_reproduces_the_plan_and_is_idempotent(db):
     call_command("load_demo")
     assert counts() == first
     street = Organisation.objects.get(code="JLJD")
-    assert street.get_parent().name == "中共浏阳市委员会"
+    assert street.parent().name == "中共浏阳市委员会"
     for sector in SectorType.values:
         assert Organisation.objects.filter(sector_type=sector, level=Level.BRANCH).count() >= 2, sector
     leader = LeadingGroupMember.objects.get(position="leader")
