@@ -1,6 +1,9 @@
 """Every change to a feedback case is one function here: one transaction, the row locked, the wrong
 state or actor refused, an audit entry in the same transaction."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -217,3 +220,34 @@ def read_personal_data(case, *, by) -> dict:
     with transaction.atomic():
         record(action="feedback.read_personal_data", obj=case, actor=by)
     return {"name": case.submitter_name, "contact": case.contact, "unmasked": True}
+
+
+def _retention_days() -> int:
+    return int(getattr(settings, "FEEDBACK_PERSONAL_DATA_DAYS", 365))
+
+
+@transaction.atomic
+def erase_personal_data(case, *, by=None, now=None) -> bool:
+    """SECURITY 17 (PIPL art. 19): blank the submitter's name, contact and account link; the case,
+    its handling notes and the reply stay. True when something was erased (idempotent)."""
+    case = _locked(case)
+    if case.personal_data_erased_at is not None:
+        return False
+    case.submitter_name, case.contact, case.submitter = "", "", None
+    case.personal_data_erased_at = now or timezone.now()
+    case.save(update_fields=["submitter_name", "contact", "submitter", "personal_data_erased_at"])
+    record(action="feedback.erase_personal_data", obj=case, actor=by, data={"days": _retention_days()})
+    return True
+
+
+def erase_expired_personal_data(now=None) -> int:
+    """The daily retention job: cases answered more than FEEDBACK_PERSONAL_DATA_DAYS ago."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=_retention_days())
+    due = FeedbackCase.objects.filter(
+        status=Status.REPLIED, replied_at__lt=cutoff, personal_data_erased_at__isnull=True
+    ).values_list("pk", flat=True)
+    erased = 0
+    for pk in list(due):
+        erased += erase_personal_data(FeedbackCase(pk=pk), now=now)
+    return erased

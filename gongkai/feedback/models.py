@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.lib.crypto import EncryptedTextField
 from gongkai.lib.masking import mask_name, mask_phone
 from gongkai.orgs.models import Organisation
 
@@ -64,8 +65,9 @@ class FeedbackCase(models.Model):
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
     subject = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"), max_length=2000)
-    submitter_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    # SECURITY 16: encrypted at rest; lengths are enforced by actions.clean_fields.
+    submitter_name = EncryptedTextField(_("姓名"), max_length=50, blank=True)
+    contact = EncryptedTextField(_("联系方式"), max_length=100, blank=True)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -85,6 +87,8 @@ class FeedbackCase(models.Model):
     # R18 + R13: the reply as published, checked and masked; never the submitter's data.
     published_reply = models.TextField(_("公开答复"), blank=True)
     published_at = models.DateTimeField(_("公开日期"), null=True, blank=True, db_index=True)
+    # SECURITY 17: when the retention job blanked the name, contact and account link.
+    personal_data_erased_at = models.DateTimeField(_("个人信息清除日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("意见反馈")
