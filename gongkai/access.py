@@ -20,6 +20,7 @@ class Grants:
 
     def __init__(self, user) -> None:
         self.user = user
+        self.catalogue_owner_paths: dict[str, str | None] = {}
         if user is None or not user.is_authenticated or not user.is_active:
             self.memberships: list[Membership] = []
         else:
@@ -31,9 +32,12 @@ class Grants:
 
     def roles_at(self, org: Organisation) -> set[str]:
         """Roles the user holds at `org`: its own, plus staff roles inherited from ancestors (R2)."""
+        return self.roles_at_path(org.path)
+
+    def roles_at_path(self, path: str) -> set[str]:
         held = set()
         for m in self.memberships:
-            if m.org.path == org.path or (m.role in STAFF_ROLES and org.path.startswith(m.org.path)):
+            if m.org.path == path or (m.role in STAFF_ROLES and path.startswith(m.org.path)):
                 held.add(m.role)
         return held
 
@@ -176,6 +180,13 @@ def visible_items(user, now=None):
     return DisclosureItem.objects.filter(readable)
 
 
+def staff_items(user):
+    """Every item, in any state, of the organisations where the user holds a staff role (R2)."""
+    from gongkai.disclosure.models import DisclosureItem
+
+    return DisclosureItem.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
 def visible_notices(user, now=None):
     """R11: ended items (changed, revoked, terminated) whose notice the same audience may read."""
     from django.utils import timezone
@@ -271,28 +282,38 @@ def _item_request_change(g: Grants, item) -> bool:
     return bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
 
 
+def _owns_catalogue_of(g: Grants, org: Organisation) -> bool:
+    """R8/R11: whether the user is the owner of the catalogue that applies to `org`."""
+    from gongkai.catalogue.models import current_version_for
+
+    if Role.CATALOGUE_OWNER not in {m.role for m in g.memberships}:
+        return False  # most users: no query at all
+    owners = g.catalogue_owner_paths  # one query per organisation, then remembered
+    if org.path not in owners:
+        version = current_version_for(org)
+        owners[org.path] = version.catalogue.owner.path if version else None
+    owner_path = owners[org.path]
+    return owner_path is not None and Role.CATALOGUE_OWNER in g.roles_at_path(owner_path)
+
+
 @rule("item.decide_change")
 def _item_decide_change(g: Grants, item) -> bool:
     """R11: the catalogue owner approves changes, revocations and terminations."""
-    from gongkai.catalogue.models import current_version_for
-
-    version = current_version_for(item.org)
-    return version is not None and g.has_role(Role.CATALOGUE_OWNER, version.catalogue.owner)
+    return _owns_catalogue_of(g, item.org)
 
 
 @rule("workplan.decide")
 def _workplan_decide(g: Grants, plan) -> bool:
-    from gongkai.catalogue.models import current_version_for
-
-    version = current_version_for(plan.org)
-    return version is not None and g.has_role(Role.CATALOGUE_OWNER, version.catalogue.owner)
+    return _owns_catalogue_of(g, plan.org)
 
 
 @rule("withholding.decide")
 def _withholding_decide(g: Grants, withholding) -> bool:
     """R12: the upper organisation (any staff role that can approve there) accepts or overrules."""
-    parent = withholding.org.parent()
-    return parent is not None and bool(g.roles_at(parent) & {Role.SECRETARY, Role.INSPECTOR})
+    org = withholding.org
+    if org.depth <= 1:
+        return False
+    return bool(g.roles_at_path(org.path[: -org.steplen]) & {Role.SECRETARY, Role.INSPECTOR})
 
 
 @rule("item.view_staff")
@@ -415,6 +436,13 @@ def visible_feedback(user):
     from gongkai.feedback.models import FeedbackCase
 
     return FeedbackCase.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+
+
+def visible_replies(user):
+    """R18: published replies are public, for organisations that are listed publicly."""
+    from gongkai.feedback.models import FeedbackCase
+
+    return FeedbackCase.objects.filter(published_at__isnull=False, org__is_public=True)
 
 
 def get_feedback_or_404(user, pk, queryset=None):

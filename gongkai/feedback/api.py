@@ -102,7 +102,7 @@ class PublishedReply(Schema):
 
 @router.get("/replies", response=list[PublishedReply], summary="公开答复")
 def published(request, org: str | None = None):
-    qs = FeedbackCase.objects.filter(published_at__isnull=False, org__is_public=True).select_related("org")
+    qs = access.visible_replies(request.auth).select_related("org")
     if org:
         target = access.visible_orgs(request.auth).filter(code=org).first()
         if target is None:

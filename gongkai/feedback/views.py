@@ -95,9 +95,7 @@ def track(request):
 def replies(request):
     """Published replies, by organisation."""
     orgs = list(_public_orgs(request.user))
-    qs = FeedbackCase.objects.filter(published_at__isnull=False, org__in=[o.pk for o in orgs]).select_related(
-        "org"
-    )
+    qs = access.visible_replies(request.user).select_related("org")
     org = None
     if request.GET.get("org"):
         org = next((o for o in orgs if o.code == request.GET["org"]), None)
