@@ -331,11 +331,6 @@ def _org_manage(g: Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY, Role.INSPECTOR})
 
 
-@rule("org.view_members")
-def _org_view_members(g: Grants, org: Organisation) -> bool:
-    return g.is_staff_at(org)
-
-
 # ---- Audit log and archive (R24–R26) ----------------------------------------------------------
 
 AUDIT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 
+from gongkai import access
 from gongkai.accounts.models import User
 from gongkai.orgs.models import Level, Membership, Organisation, Role, SectorType
 
@@ -50,8 +51,7 @@ def make_org(
 def grant(user, org, *roles):
     for role in roles:
         Membership.objects.get_or_create(user=user, org=org, role=role)
-    if hasattr(user, "_gongkai_grants"):
-        del user._gongkai_grants
+    access.forget(user)
     return user
 
 

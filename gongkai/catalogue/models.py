@@ -152,10 +152,6 @@ class CatalogueItem(models.Model):
     def sector_type_list(self) -> list[str]:
         return [t for t in self.sector_types.split(",") if t]
 
-    @staticmethod
-    def encode_sector_types(types) -> str:
-        return f",{','.join(types)}," if types else ""
-
     def sector_type_labels(self) -> list[str]:
         labels = dict(SectorType.choices)
         return [str(labels[t]) for t in self.sector_type_list]

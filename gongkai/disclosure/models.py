@@ -143,10 +143,6 @@ class DisclosureItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def duration(self) -> str:
-        return self.catalogue_item.duration if self.catalogue_item_id else "short"
-
     def is_public_now(self, now: datetime | None = None) -> bool:
         """R9: public only after its minimum internal period, computed on read."""
         now = now or timezone.now()

@@ -60,11 +60,6 @@ class Organisation(MP_Node):
             return None
         return Organisation.objects.filter(path=self.path[: -self.steplen]).first()
 
-    def is_descendant_of(self, other: "Organisation", include_self: bool = True) -> bool:
-        if self.path == other.path:
-            return include_self
-        return self.path.startswith(other.path)
-
 
 class Role(models.TextChoices):
     MEMBER = "member", _("党员")
@@ -107,10 +102,6 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org} · {self.get_role_display()}"
-
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
 
 
 class LeadingGroupMember(models.Model):
