@@ -193,9 +193,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Sessions: idle timeout 30 minutes (refreshed on each request).
+# Sessions: idle timeout 30 minutes. A read request writes nothing: the session is touched (and
+# so saved, with a fresh expiry) at most once a minute (accounts/session.py). Sessions are read
+# through the cache and written through to the database, so no worker ever trusts a stale copy.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = 60
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_ABSOLUTE_SECONDS = 12 * 3600  # and at most 12 hours after login
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,4 +1,6 @@
-"""Absolute session lifetime (SECURITY.md 9): idle timeout is SESSION_COOKIE_AGE; this caps the total."""
+"""Session lifetime (SECURITY.md 9): the idle timeout is SESSION_COOKIE_AGE, kept alive by touching
+the session at most once every SESSION_TOUCH_SECONDS (so a read request writes nothing), and
+SESSION_ABSOLUTE_SECONDS caps the total whatever the activity."""
 
 import time
 
@@ -8,11 +10,12 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
 KEY = "gongkai_login_at"
+TOUCHED = "gongkai_touched_at"
 
 
 @receiver(user_logged_in)
 def _stamp_login(sender, request, user, **kwargs):
-    request.session[KEY] = int(time.time())
+    request.session[KEY] = request.session[TOUCHED] = int(time.time())
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -21,7 +24,11 @@ class AbsoluteSessionLimitMiddleware:
 
     def __call__(self, request):
         if request.user.is_authenticated:
+            now = int(time.time())
             started = request.session.get(KEY)
-            if started is None or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            if started is None or now - started > settings.SESSION_ABSOLUTE_SECONDS:
                 logout(request)
+            elif now - request.session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_SECONDS:
+                # Modifying the session saves it and renews the cookie's idle expiry.
+                request.session[TOUCHED] = now
         return self.get_response(request)

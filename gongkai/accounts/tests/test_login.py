@@ -119,3 +119,32 @@ def test_deactivating_a_user_ends_their_sessions(client, db):
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert user.display_name not in client.get("/").content.decode()
+
+
+def _writes(queries):
+    return [q["sql"] for q in queries if q["sql"].lstrip().split(" ", 1)[0].upper() in WRITE_VERBS]
+
+
+WRITE_VERBS = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+
+def test_a_logged_in_read_writes_nothing_until_the_session_needs_touching(client, db):
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    user = UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+        client.get("/")
+    with time_machine.travel(start + timezone.timedelta(seconds=30), tick=False):
+        with CaptureQueriesContext(connection) as read:
+            assert user.display_name in client.get("/").content.decode()
+    assert _writes(read.captured_queries) == []
+    # Past a minute the session is touched once, renewing the idle expiry.
+    with time_machine.travel(start + timezone.timedelta(minutes=2), tick=False):
+        with CaptureQueriesContext(connection) as touch:
+            client.get("/")
+    assert len(_writes(touch.captured_queries)) == 1
