@@ -24,8 +24,8 @@ run: migrate
 	$(BIN)/gongkai runserver 127.0.0.1:8000
 
 lint: install
-	$(BIN)/ruff check gongkai bench
-	$(BIN)/ruff format --check gongkai bench
+	$(BIN)/ruff check gongkai bench e2e
+	$(BIN)/ruff format --check gongkai bench e2e
 
 test: lint
 	$(BIN)/python -m pytest

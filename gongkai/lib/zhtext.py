@@ -29,8 +29,17 @@ def to_simplified(s: str) -> str:
     return _converter("t2s.json").convert(s)
 
 
+# Place and organisation names written the same in both scripts, as the plan itself writes them
+# (集里 stays 集里, never 集裡/集裏): kept out of the conversion.
+PROTECTED_NAMES = ("集里",)
+_PROTECTED = re.compile("(" + "|".join(map(re.escape, PROTECTED_NAMES)) + ")")
+
+
 def to_traditional(s: str) -> str:
-    return _converter("s2t.json").convert(s)
+    """Traditional in common (Taiwan-standard) characters, 群眾/為/審核 as the plan writes them,
+    not OpenCC's own standard (羣衆/爲/審覈), with the protected names left as they are."""
+    convert = _converter("s2tw.json").convert
+    return "".join(part if i % 2 else convert(part) for i, part in enumerate(_PROTECTED.split(s)))
 
 
 def normalize(s: str) -> str:

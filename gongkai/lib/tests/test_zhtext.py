@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from gongkai.lib import zhtext
@@ -40,6 +43,32 @@ def test_converters():
     assert to_traditional("党务公开") == "黨務公開"
     assert to_simplified("换届选举") == "换届选举"  # already simplified: unchanged
     assert to_traditional(to_simplified("組織生活會")) == "組織生活會"
+
+
+SEED = Path(__file__).resolve().parents[4] / "shared" / "seed"
+
+
+def _seed_sentences_with(*words):
+    texts = [p.read_text() for p in sorted(SEED.glob("*.txt"))] if SEED.exists() else []
+    sentences = [s for t in texts for s in re.split(r"[。；\n]", t)]
+    return [s for s in sentences if any(w in s for w in words)]
+
+
+def test_traditional_reads_as_the_plan_writes_it():
+    # The header on the 繁體 site, and the characters the plan itself uses.
+    assert to_traditional("集里街道党务公开网") == "集里街道黨務公開網"
+    assert to_traditional("群众 为 审核") == "群眾 為 審核"
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the plan (shared/seed) is not beside the checkout")
+def test_traditional_matches_the_plans_own_sentences():
+    words = ("集里", "群眾", "為", "審核")
+    sentences = _seed_sentences_with(*words)
+    assert len(sentences) >= 10
+    for sentence in sentences:
+        converted = to_traditional(to_simplified(sentence))
+        for word in words:
+            assert converted.count(word) == sentence.count(word), (word, sentence, converted)
 
 
 def test_converters_are_singletons():
