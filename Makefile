@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate messages bench clean
+.PHONY: run test e2e install lint migrate messages bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
@@ -29,6 +29,11 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Browser journeys in Debian's Chromium (apt-get install chromium fonts-noto-cjk); screenshots
+# of every step at 390 and 1280 px land in e2e/out/.
+e2e: install
+	$(BIN)/python -m pytest -c e2e/pytest.ini e2e
 
 # Rebuild the message catalogues (zh-Hant filled by OpenCC, English by hand) and compile them.
 messages: install
