@@ -218,8 +218,31 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even when serving from the finders
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
+# Files: a local folder (one machine, or a folder every app server mounts), or an S3-compatible
+# store (阿里云 OSS, 腾讯云 COS, MinIO…) when GONGKAI_S3_BUCKET is set. Objects stay private:
+# downloads go through the app, which decides who may read them (R32).
+S3_BUCKET = os.environ.get("GONGKAI_S3_BUCKET", "")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("GONGKAI_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("GONGKAI_S3_REGION") or None,
+            "access_key": os.environ.get("GONGKAI_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("GONGKAI_S3_SECRET_KEY") or None,
+            "location": os.environ.get("GONGKAI_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            # OSS and COS answer path-style or virtual-hosted requests; MinIO wants path-style.
+            "addressing_style": os.environ.get("GONGKAI_S3_ADDRESSING", "auto"),
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
