@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -42,6 +43,14 @@ def http_error(request, exc):
         # ninja's own message for a body that is not JSON: answer like any other invalid input.
         return api.create_response(request, {"detail": _("请求内容不是有效的 JSON。")}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def database_unavailable(request, exc):
+    from gongkai.portal.middleware import database_unavailable
+
+    return database_unavailable(request)
 
 
 @api.exception_handler(Exception)

@@ -52,3 +52,42 @@ def convert_outside_form_values(html: str) -> str:
     parts = _FORM_VALUES.split(html)
     # split() with one group alternates: text, value, text, value, …
     return "".join(part if i % 2 else to_traditional(part) for i, part in enumerate(parts))
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is restarting or unreachable answers 503 with Retry-After, not a 500: the
+    request did nothing (its transaction never committed) and can simply be sent again. The page
+    is rendered without touching the database (no session, no user)."""
+
+    RETRY_AFTER = "10"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        return database_unavailable(request)
+
+
+def database_unavailable(request):
+    import logging
+
+    from django.http import JsonResponse
+    from django.template.loader import render_to_string
+    from django.utils.translation import gettext as _
+
+    logging.getLogger("gongkai").warning("database unavailable on %s", request.path)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": _("系统正在维护，请稍后再试。")}, status=503)
+    else:
+        from django.http import HttpResponse
+
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = DatabaseUnavailableMiddleware.RETRY_AFTER
+    return response
