@@ -11,7 +11,10 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from gongkai.audit.log import record_denial
+from gongkai.lib.errors import NotAllowed
 from gongkai.orgs.models import STAFF_ROLES, Membership, Organisation, Role
 
 
@@ -144,6 +147,15 @@ def can(user, action: str, obj=None) -> bool:
     except KeyError:
         raise ValueError(f"unknown action {action!r}") from None
     return bool(check(grants(user), obj))
+
+
+def require(user, action: str, obj=None, *, message: str | None = None) -> None:
+    """An action's gate: refuse with NotAllowed unless can(); every refusal is audited (SECURITY 10).
+    The refused action rolls back its transaction, so the denial is written after it (audit.log)."""
+    if can(user, action, obj):
+        return
+    record_denial(action=action, obj=obj, actor=user)
+    raise NotAllowed(message or _("您无权执行此操作。"))
 
 
 # ---- Disclosure items (R9, R10) -------------------------------------------------------------
@@ -414,6 +426,12 @@ def _application_create(g: Grants, org: Organisation) -> bool:
 @rule("application.handle")
 def _application_handle(g: Grants, application) -> bool:
     return bool(g.roles_at(application.org) & _HANDLERS)
+
+
+@rule("application.set_policy")
+def _application_set_policy(g: Grants, owner: Organisation) -> bool:
+    # R16: the catalogue owner sets the answer period for the organisations under it.
+    return g.has_role(Role.CATALOGUE_OWNER, owner)
 
 
 @rule("application.view_handling")

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gongkai.oversight",
     "gongkai.archive",
     "gongkai.search",
+    "gongkai.reports",
     "gongkai.portal",
     "gongkai.api",
 ]

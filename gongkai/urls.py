@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("gongkai.notifications.urls")),
     path("apply/", include("gongkai.applications.urls")),
     path("feedback/", include("gongkai.feedback.urls")),
+    path("reports/", include("gongkai.reports.urls")),
     path("oversight/", include("gongkai.oversight.urls")),
     path("archive/", include("gongkai.archive.urls")),
     path("audit/", include("gongkai.audit.urls")),

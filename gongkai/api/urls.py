@@ -3,6 +3,7 @@
 import logging
 import uuid
 
+from django.core.exceptions import ValidationError as Refused
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from gongkai.api.auth import OptionalBearer
+from gongkai.lib.errors import NotAllowed, message_of
 
 log = logging.getLogger("gongkai.api")
 
@@ -35,6 +37,17 @@ def unauthorized(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     return api.create_response(request, {"detail": _("请求参数有误。"), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request, exc):
+    return api.create_response(request, {"detail": message_of(exc)}, status=403)
+
+
+@api.exception_handler(Refused)
+def refused(request, exc):
+    """An action's refusal (ActionError) or a model's validation: bad input or the wrong state."""
+    return api.create_response(request, {"detail": message_of(exc)}, status=400)
 
 
 @api.exception_handler(HttpError)
@@ -70,6 +83,7 @@ def _register_routers() -> None:
     from gongkai.obligations.api import router as obligations
     from gongkai.orgs.api import router as orgs
     from gongkai.oversight.api import router as oversight
+    from gongkai.reports.api import router as reports
     from gongkai.search.api import router as search
 
     api.add_router("/orgs", orgs)
@@ -82,6 +96,7 @@ def _register_routers() -> None:
     api.add_router("/archive", archive)
     api.add_router("/audit", audit)
     api.add_router("/search", search)
+    api.add_router("", reports)
 
 
 _register_routers()

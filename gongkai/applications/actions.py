@@ -3,7 +3,6 @@ state or actor refused, an audit entry in the same transaction."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -12,27 +11,17 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import CatalogueItem, Scope
+from gongkai.lib.db import locked
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
+from gongkai.notifications import notices
 from gongkai.numbering.models import next_number
+from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
-from . import deadlines, notices
 from .models import REASONS, AnswerType, Application, ApplicationPolicy, Delivery, Pause, Status
 
 DEFAULT_DAYS = 20
-
-
-class ActionError(ValidationError):
-    """A refused action; its message is shown to the user as it is."""
-
-
-def _require(user, action: str, obj) -> None:
-    if not access.can(user, action, obj):
-        raise ActionError(_("您无权执行此操作。"))
-
-
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("org").get(pk=application.pk)
 
 
 def policy_for(org: Organisation) -> ApplicationPolicy | None:
@@ -46,8 +35,8 @@ def policy_for(org: Organisation) -> ApplicationPolicy | None:
 
 def _recompute(application: Application) -> None:
     pauses = [(p.start, p.end) for p in application.pauses.all()]
-    received = deadlines.local_date(application.received_at)
-    application.due_date, application.calendar_not_covered = deadlines.compute_due(
+    received = calendar.local_date(application.received_at)
+    application.due_date, application.calendar_not_covered = calendar.compute_due(
         received, application.days + application.extension_days, pauses
     )
 
@@ -55,7 +44,7 @@ def _recompute(application: Application) -> None:
 @transaction.atomic
 def submit_application(org, *, by, title, description, purpose="", delivery=Delivery.ONLINE) -> Application:
     """R16: a member applies to their organisation or an ancestor; numbered and given a due date."""
-    _require(by, "application.create", org)
+    access.require(by, "application.create", org)
     if delivery not in Delivery.values:
         raise ActionError(_("请选择获取信息的方式。"))
     title = clean_line(title, field=_("申请公开的内容"), max_length=200)
@@ -77,14 +66,14 @@ def submit_application(org, *, by, title, description, purpose="", delivery=Deli
         received_at=now,
         days=policy.days if policy else DEFAULT_DAYS,
     )
-    application.due_date, application.calendar_not_covered = deadlines.compute_due(
-        deadlines.local_date(now), application.days, []
+    application.due_date, application.calendar_not_covered = calendar.compute_due(
+        calendar.local_date(now), application.days, []
     )
     application.save()
     record(action="application.submit", obj=application, actor=by, data={"number": application.number})
     notices.send(
         notices.handlers(org),
-        f"收到公开申请：{application.number}",
+        _("收到公开申请：%(number)s") % {"number": application.number},
         application.title,
         reverse("applications:detail", args=[application.pk]),
     )
@@ -99,8 +88,8 @@ def _open(application: Application) -> None:
 @transaction.atomic
 def extend_application(application, *, by, days, reason) -> Application:
     """R16: one extension, with a reason, up to the policy's limit."""
-    application = _locked(application)
-    _require(by, "application.handle", application)
+    application = locked(application, "org")
+    access.require(by, "application.handle", application)
     _open(application)
     if application.extension_days:
         raise ActionError(_("每件申请只能延期一次。"))
@@ -117,22 +106,22 @@ def extend_application(application, *, by, days, reason) -> Application:
     _recompute(application)
     application.save(update_fields=["extension_days", "extension_reason", "due_date", "calendar_not_covered"])
     record(action="application.extend", obj=application, actor=by, data={"days": days})
-    _tell_applicant(application, f"公开申请延期答复：{application.number}")
+    _tell_applicant(application, _("公开申请延期答复：%(number)s") % {"number": application.number})
     return application
 
 
 @transaction.atomic
 def pause_application(application, *, by, kind, note="", on: date | None = None) -> Application:
     """R16: stop the clock while the applicant completes the application or a third party is asked."""
-    application = _locked(application)
-    _require(by, "application.handle", application)
+    application = locked(application, "org")
+    access.require(by, "application.handle", application)
     _open(application)
     if application.is_paused:
         raise ActionError(_("计时已中止，请先恢复计时。"))
     if kind not in Pause.Kind.values:
         raise ActionError(_("请选择中止计时的原因。"))
     start = on or timezone.localdate()
-    if start < deadlines.local_date(application.received_at):
+    if start < calendar.local_date(application.received_at):
         raise ActionError(_("中止日期不能早于收到申请的日期。"))
     note = clean_line(note, field=_("说明"), max_length=500, required=False)
     Pause.objects.create(application=application, kind=kind, start=start, note=note)
@@ -141,15 +130,15 @@ def pause_application(application, *, by, kind, note="", on: date | None = None)
     application.save(update_fields=["status", "due_date", "calendar_not_covered"])
     record(action="application.pause", obj=application, actor=by, data={"kind": kind, "start": str(start)})
     if kind == Pause.Kind.SUPPLEMENT:
-        _tell_applicant(application, f"请补正公开申请：{application.number}")
+        _tell_applicant(application, _("请补正公开申请：%(number)s") % {"number": application.number})
     return application
 
 
 @transaction.atomic
 def resume_application(application, *, by, on: date | None = None) -> Application:
     """The applicant completed the application / the third party answered: the clock restarts."""
-    application = _locked(application)
-    _require(by, "application.handle", application)
+    application = locked(application, "org")
+    access.require(by, "application.handle", application)
     pause = application.pauses.filter(end__isnull=True).first()
     if pause is None:
         raise ActionError(_("计时未中止。"))
@@ -179,8 +168,8 @@ def answer_application(
 ) -> Application:
     """R17: answer with a type of the national taxonomy. 予以公开 within a scope (`item_scope`)
     creates a prefilled draft disclosure item that then follows the normal workflow."""
-    application = _locked(application)
-    _require(by, "application.handle", application)
+    application = locked(application, "org")
+    access.require(by, "application.handle", application)
     _open(application)
     if application.is_paused:
         raise ActionError(_("计时中止期间不能答复，请先恢复计时。"))
@@ -226,7 +215,7 @@ def answer_application(
     application.status = Status.ANSWERED
     application.created_item = item
     application.answered_late = (
-        None if application.due_date is None else deadlines.local_date(now) > application.due_date
+        None if application.due_date is None else calendar.local_date(now) > application.due_date
     )
     application.save(
         update_fields=[
@@ -252,7 +241,7 @@ def answer_application(
             "item": item and item.pk,
         },
     )
-    _tell_applicant(application, f"您的公开申请已答复：{application.number}")
+    _tell_applicant(application, _("您的公开申请已答复：%(number)s") % {"number": application.number})
     return application
 
 
@@ -268,8 +257,7 @@ def applicable_catalogue_items(org):
 @transaction.atomic
 def set_policy(owner, *, by, days, extension_days=DEFAULT_DAYS) -> ApplicationPolicy:
     """R16: the catalogue owner sets the answer period for the organisations under it."""
-    if not access.has_role(by, "catalogue_owner", owner):
-        raise ActionError(_("您无权执行此操作。"))
+    access.require(by, "application.set_policy", owner)
     policy, _created = ApplicationPolicy.objects.select_for_update().get_or_create(owner=owner)
     policy.days, policy.extension_days = int(days), int(extension_days)
     policy.full_clean()

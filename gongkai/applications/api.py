@@ -1,14 +1,15 @@
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from gongkai import access
 from gongkai.orgs.models import Organisation
 
-from . import actions, stats
+from . import actions
 from .models import Application
 
 router = Router(tags=["applications"])
@@ -68,7 +69,7 @@ def _out(a: Application) -> dict:
 
 def _require_login(request):
     if not request.auth or not request.auth.is_authenticated:
-        raise HttpError(401, "请先登录。")
+        raise HttpError(401, _("请先登录。"))
 
 
 @router.post("", response={201: ApplicationOut}, summary="提出公开申请（R16）")
@@ -77,18 +78,15 @@ def submit(request, payload: ApplicationIn):
     try:
         org = access.visible_orgs(request.auth).get(code=payload.org)
     except Organisation.DoesNotExist:
-        raise HttpError(404, "未找到。") from None
-    try:
-        a = actions.submit_application(
-            org,
-            by=request.auth,
-            title=payload.title,
-            description=payload.description,
-            purpose=payload.purpose,
-            delivery=payload.delivery,
-        )
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from None
+        raise Http404 from None
+    a = actions.submit_application(
+        org,
+        by=request.auth,
+        title=payload.title,
+        description=payload.description,
+        purpose=payload.purpose,
+        delivery=payload.delivery,
+    )
     return Reply(201, _out(a))
 
 
@@ -99,25 +97,6 @@ def list_applications(request, mine: bool = False):
     if mine:
         qs = qs.filter(applicant=request.auth)
     return [_out(a) for a in qs.order_by("-received_at")[:500]]
-
-
-class StatsQuery(Schema):
-    org: str
-    start: str | None = None
-    end: str | None = None
-
-
-@router.get("/stats", summary="依申请公开和意见反馈统计（按组织及期间）")
-def get_stats(request, q: Query[StatsQuery]):
-    _require_login(request)
-    org = access.staff_orgs(request.auth).filter(code=q.org).first()
-    if org is None:
-        raise HttpError(404, "未找到。")
-    try:
-        start, end = stats.parse_period(q.start, q.end)
-    except ValueError as exc:
-        raise HttpError(400, str(exc)) from None
-    return stats.compute(org, start, end)
 
 
 @router.get("/{int:pk}", response=ApplicationOut, summary="公开申请详情")

@@ -11,14 +11,13 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.catalogue.models import Scope
+from gongkai.lib.errors import message_of
+from gongkai.lib.pages import run_action
+from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
-from . import actions, deadlines, stats
+from . import actions
 from .models import REASONS, AnswerType, Delivery, Pause, Status
-
-
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def applicable_orgs(user):
@@ -58,7 +57,7 @@ def new(request):
                 delivery=request.POST.get("delivery", ""),
             )
         except ValidationError as exc:
-            error = _error_text(exc)
+            error = message_of(exc)
         else:
             messages.success(request, _("申请已提交，编号 %(n)s。") % {"n": application.number})
             return redirect("applications:detail", pk=application.pk)
@@ -78,7 +77,7 @@ def mine(request):
 def _days_left(application):
     if not application.is_open:
         return None
-    return deadlines.working_days_left(application.due_date)
+    return calendar.working_days_left(application.due_date)
 
 
 @login_required
@@ -115,12 +114,7 @@ def _handle(request, pk, fn):
     application = access.get_application_or_404(request.user, pk)
     if not access.can(request.user, "application.handle", application):
         raise Http404
-    try:
-        fn(application)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("已保存。"))
+    run_action(request, lambda: fn(application))
     return redirect("applications:detail", pk=application.pk)
 
 
@@ -210,29 +204,3 @@ def work(request):
     rows = list(qs.order_by("due_date", "received_at")[:500])
     today = timezone.localdate()
     return render(request, "applications/work.html", {"applications": rows, "status": status, "today": today})
-
-
-@login_required
-def stats_page(request):
-    orgs = list(access.staff_orgs(request.user).order_by("path"))
-    if not orgs:
-        raise Http404
-    code = request.GET.get("org") or orgs[0].code
-    org = next((o for o in orgs if o.code == code), None)
-    if org is None or not access.can(request.user, "stats.view", org):
-        raise Http404
-    error = ""
-    try:
-        start, end = stats.parse_period(request.GET.get("from"), request.GET.get("to"))
-    except ValueError as exc:
-        error = str(exc)
-        start, end = stats.parse_period(None, None)
-    result = stats.compute(org, start, end)
-    fmt = request.GET.get("format")
-    if fmt in ("csv", "xlsx") and not error:
-        return stats.export(result, fmt, org.name)
-    return render(
-        request,
-        "applications/stats.html",
-        {"orgs": orgs, "org": org, "start": start, "end": end, "rows": stats.rows(result), "error": error},
-    )

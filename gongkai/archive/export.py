@@ -1,6 +1,5 @@
 """R25: an organisation's archive for one year as a BagIt bag (RFC 8493) with a Chinese index."""
 
-import csv
 import hashlib
 from html import escape
 from pathlib import Path, PurePosixPath
@@ -10,6 +9,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from gongkai.audit.log import record
+from gongkai.lib import spreadsheet
 
 from .models import Snapshot
 
@@ -89,9 +89,7 @@ def export_bag(org, year: int, directory: Path, *, include_descendants=False) ->
     )
     rows = list(_rows(snapshots.order_by("code"), directory))
     with open(directory / "index.csv", "w", newline="", encoding="utf-8-sig") as fh:  # BOM: opens in Excel
-        writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
+        spreadsheet.write_csv(fh, [COLUMNS, *rows])
     (directory / "index.html").write_text(_html(org, year, rows), encoding="utf-8")
     bag = bagit.make_bag(
         str(directory),

@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -14,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.archive.actions import archive_item
-from gongkai.audit.log import record, record_denial
+from gongkai.audit.log import record
 from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
 from gongkai.lib import confidentiality, extract, filetypes
+from gongkai.lib.db import locked
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
 from gongkai.obligations.actions import fulfil_for_item, withholding_decided
@@ -39,26 +40,8 @@ MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 
 
-class ActionError(ValidationError):
-    """A refused action; its message is shown to the user as it is."""
-
-
-class NotAllowed(ActionError):
-    pass
-
-
-def _require(user, action: str, obj) -> None:
-    if not access.can(user, action, obj):
-        record_denial(action=action, obj=obj, actor=user)  # written after the rollback (audit.log)
-        raise NotAllowed(_("您无权执行此操作。"))
-
-
 def _locked(item: DisclosureItem) -> DisclosureItem:
-    return (
-        DisclosureItem.objects.select_for_update(of=("self",))
-        .select_related("org", "catalogue_item")
-        .get(pk=item.pk)
-    )
+    return locked(item, "org", "catalogue_item")
 
 
 def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=()) -> None:
@@ -119,7 +102,7 @@ def _content(fields: dict) -> dict:
 @transaction.atomic
 def create_item(org, *, by, title, body="", catalogue_item=None, work_plan=None, scope=None, **extra):
     """A draft under a catalogue item that applies to `org`, or under its approved work plan (R8)."""
-    _require(by, "item.create", org)
+    access.require(by, "item.create", org)
     if catalogue_item is None and work_plan is None:
         raise ActionError(_("请选择目录事项；目录外事项须先报批工作方案。"))
     if catalogue_item is not None:
@@ -154,7 +137,7 @@ def create_item(org, *, by, title, body="", catalogue_item=None, work_plan=None,
 @transaction.atomic
 def update_item(item, *, by, scope=None, **fields):
     item = _locked(item)
-    _require(by, "item.edit", item)
+    access.require(by, "item.edit", item)
     changes = _content(fields)
     if scope is not None:
         changes["scope"] = _validate_scope(scope, item.catalogue_item)
@@ -169,7 +152,7 @@ def update_item(item, *, by, scope=None, **fields):
 def add_attachment(item, uploaded, *, by, keep_inside=False):
     """R13/security: type by content from an allow-list, size and count limits, a random stored name."""
     item = _locked(item)
-    _require(by, "item.edit", item)
+    access.require(by, "item.edit", item)
     if item.attachments.count() >= MAX_ATTACHMENTS:
         raise ActionError(_("每个事项最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
     if uploaded.size == 0:
@@ -209,7 +192,7 @@ def add_attachment(item, uploaded, *, by, keep_inside=False):
 @transaction.atomic
 def remove_attachment(attachment, *, by):
     item = _locked(attachment.item)
-    _require(by, "item.edit", item)
+    access.require(by, "item.edit", item)
     stored = attachment.stored_name
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
@@ -221,8 +204,8 @@ def set_keep_inside(attachment, keep_inside: bool, *, by):
     item = _locked(attachment.item)
     if item.state not in (State.DRAFT, State.SUBMITTED, State.REVIEWED):
         raise ActionError(_("已审批的事项不能再调整附件范围。"))
-    if not (access.can(by, "item.edit", item) or access.can(by, "item.resolve_findings", item)):
-        raise NotAllowed(_("您无权执行此操作。"))
+    if not access.can(by, "item.edit", item):
+        access.require(by, "item.resolve_findings", item)
     attachment.keep_inside = keep_inside
     attachment.save(update_fields=["keep_inside"])
     _event(
@@ -259,7 +242,7 @@ def _scan(item) -> None:
 @transaction.atomic
 def submit_item(item, *, by):
     item = _locked(item)
-    _require(by, "item.submit", item)
+    access.require(by, "item.submit", item)
     if not item.title.strip():
         raise ActionError(_("请填写标题。"))
     _scan(item)
@@ -270,7 +253,7 @@ def submit_item(item, *, by):
 @transaction.atomic
 def review_item(item, *, by, note=""):
     item = _locked(item)
-    _require(by, "item.review", item)
+    access.require(by, "item.review", item)
     item.reviewer = by
     _move(item, "review", by=by, note=note, fields=["reviewer"])
     return item
@@ -280,7 +263,7 @@ def review_item(item, *, by, note=""):
 def resolve_finding(finding, *, by, mask: bool, reason: str = ""):
     """The reviewer masks a hit (readers see the mask) or acknowledges it with a reason."""
     item = _locked(finding.item)
-    _require(by, "item.resolve_findings", item)
+    access.require(by, "item.resolve_findings", item)
     if item.state not in (State.SUBMITTED, State.REVIEWED):
         raise ActionError(_("只有审核、审批中的事项可以处理保密检查结果。"))
     if mask and finding.attachment_id:
@@ -306,7 +289,7 @@ def blocking_findings(item) -> list[Finding]:
 def approve_item(item, *, by, note=""):
     """R7 + R13: the secretary approves; an open hit on text going wider blocks approval."""
     item = _locked(item)
-    _require(by, "item.approve", item)
+    access.require(by, "item.approve", item)
     blocking = blocking_findings(item)
     if blocking:
         raise ActionError(
@@ -326,7 +309,7 @@ def approve_item(item, *, by, note=""):
 @transaction.atomic
 def send_back_item(item, *, by, reason):
     item = _locked(item)
-    _require(by, "item.send_back", item)
+    access.require(by, "item.send_back", item)
     reason = clean_line(reason, field=_("退回理由"), max_length=500)
     _move(item, "send_back", by=by, note=reason)
     return item
@@ -343,7 +326,7 @@ def publish_item(item, *, by, now=None):
     """R9/R10: published inside at once; a public-target item goes public after its internal period;
     a short-term item expires after its period. A new version replaces the one it supersedes (R11)."""
     item = _locked(item)
-    _require(by, "item.publish", item)
+    access.require(by, "item.publish", item)
     now = now or timezone.now()
     rule = item.catalogue_item
     item.published_at = now
@@ -366,7 +349,7 @@ def publish_item(item, *, by, now=None):
 @transaction.atomic
 def request_change(item, *, by, kind, reason, new_title="", new_body=""):
     item = _locked(item)
-    _require(by, "item.request_change", item)
+    access.require(by, "item.request_change", item)
     if item.state != State.PUBLISHED:
         raise ActionError(_("只有已公开的事项可以申请变更、撤销或终止。"))
     if kind not in ChangeRequest.Kind.values:
@@ -391,9 +374,9 @@ def request_change(item, *, by, kind, reason, new_title="", new_body=""):
 def decide_change(request, *, by, approve: bool):
     """R11: the catalogue owner approves; the decision is filed with the leading group. A change opens a
     new version (a draft through the whole workflow); revocation and termination end the item now."""
-    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    request = locked(request)
     item = _locked(request.item)
-    _require(by, "item.decide_change", item)
+    access.require(by, "item.decide_change", item)
     if request.status != ChangeRequest.Status.PENDING:
         raise ActionError(_("该申请已处理。"))
     version = current_version_for(item.org)
@@ -434,7 +417,7 @@ def decide_change(request, *, by, approve: bool):
 
 @transaction.atomic
 def submit_work_plan(org, *, by, title, body, category):
-    _require(by, "item.create", org)
+    access.require(by, "item.create", org)
     plan = WorkPlan.objects.create(
         org=org,
         title=clean_line(title, field=_("方案名称"), max_length=200),
@@ -448,8 +431,8 @@ def submit_work_plan(org, *, by, title, body, category):
 
 def _decide(obj, *, by, rule: str, pending: str, outcome: str, note: str, action: str):
     """An upper organisation's decision on a filing (R8, R12): once, with a note, audited."""
-    obj = type(obj).objects.select_for_update().select_related("org").get(pk=obj.pk)
-    _require(by, rule, obj)
+    obj = locked(obj, "org")
+    access.require(by, rule, obj)
     if obj.status != pending:
         raise ActionError(_("该事项已处理。"))
     obj.status = outcome
@@ -472,7 +455,7 @@ def decide_work_plan(plan, *, by, approve: bool, note=""):
 @transaction.atomic
 def file_withholding(org, catalogue_item, *, by, reason, explanation, until=None, period_label=""):
     """R12: filed (备案) with the upper organisation, which accepts or overrules it."""
-    _require(by, "item.create", org)
+    access.require(by, "item.create", org)
     if not CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists():
         raise ActionError(_("该目录事项不适用于本组织。"))
     if reason not in Withholding.Reason.values:

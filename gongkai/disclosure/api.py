@@ -6,7 +6,6 @@ input is 400 with the action's Chinese message; writes need a bearer token (401 
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -163,20 +162,6 @@ def _user(request):
     if user is None or not user.is_authenticated:
         raise HttpError(401, _("请提供有效的接口令牌（Authorization: Bearer …）。"))
     return user
-
-
-def _message(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
-
-
-def _run(fn, *args, **kwargs):
-    """Call an action; its refusals become 403 (not allowed) or 400 (bad input, wrong state)."""
-    try:
-        return fn(*args, **kwargs)
-    except actions.NotAllowed as exc:
-        raise HttpError(403, _message(exc)) from None
-    except ValidationError as exc:
-        raise HttpError(400, _message(exc)) from None
 
 
 def _row(item: DisclosureItem, now) -> dict:
@@ -343,9 +328,7 @@ def create_item(request, payload: ItemCreate):
         if work_plan is None:
             raise HttpError(400, _("本组织没有编号为 %(id)s 的工作方案。") % {"id": payload.work_plan})
     fields = payload.dict(exclude={"org", "catalogue_item", "work_plan"})
-    item = _run(
-        actions.create_item, org, by=user, catalogue_item=catalogue_item, work_plan=work_plan, **fields
-    )
+    item = actions.create_item(org, by=user, catalogue_item=catalogue_item, work_plan=work_plan, **fields)
     return Status(201, _detail(user, _visible(user, item.pk)))
 
 
@@ -353,19 +336,19 @@ def create_item(request, payload: ItemCreate):
 def update_item(request, item_id: int, payload: ItemPatch):
     user = _user(request)
     item = _visible(user, item_id)
-    _run(actions.update_item, item, by=user, **payload.dict(exclude_unset=True))
+    actions.update_item(item, by=user, **payload.dict(exclude_unset=True))
     return _detail(user, _visible(user, item_id))
 
 
 def _note(payload: NoteIn | None) -> str:
     note = payload.note if payload else ""
-    return _run(clean_line, note, field=_("意见"), max_length=500, required=False)
+    return clean_line(note, field=_("意见"), max_length=500, required=False)
 
 
 def _transition(request, item_id: int, fn, **kwargs) -> dict:
     user = _user(request)
     item = _visible(user, item_id)
-    _run(fn, item, by=user, **kwargs)
+    fn(item, by=user, **kwargs)
     return _detail(user, _visible(user, item_id))
 
 
@@ -400,7 +383,7 @@ def _finding(request, item_id: int, finding_id: int, *, mask: bool, reason: str 
     user = _user(request)
     item = _visible(user, item_id)
     finding = get_object_or_404(Finding.objects.select_related("attachment"), pk=finding_id, item=item)
-    _run(actions.resolve_finding, finding, by=user, mask=mask, reason=reason)
+    actions.resolve_finding(finding, by=user, mask=mask, reason=reason)
     return _detail(user, _visible(user, item_id))
 
 

@@ -10,16 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib.errors import message_of
+from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role
 
 from . import actions, forms
 from .models import Attachment, ChangeRequest, DisclosureItem, Finding, State, Withholding, WorkPlan
 
 CREATE_ROLES = {Role.CLERK, Role.SECRETARY}
-
-
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 @login_required
@@ -75,7 +73,7 @@ def new_item(request):
                 stage=data["stage"],
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, message_of(exc))
         else:
             messages.success(request, _("已保存草稿。"))
             return redirect("disclosure:work_item", pk=item.pk)
@@ -195,12 +193,7 @@ def _run_item_action(request, item, action):
 @require_POST
 def item_action(request, pk, action):
     item = _staff_item(request.user, pk)
-    try:
-        message = _run_item_action(request, item, action)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, message)
+    run_action(request, lambda: _run_item_action(request, item, action), success=lambda message: message)
     return redirect("disclosure:work_item", pk=item.pk)
 
 
@@ -257,23 +250,30 @@ def decide_request(request, kind, pk, decision):
     obj = models[kind].objects.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    try:
-        if kind == "change":
-            if not access.can(request.user, "item.decide_change", obj.item):
-                raise Http404
-            actions.decide_change(obj, by=request.user, approve=yes)
-        elif kind == "plan":
-            if not access.can(request.user, "workplan.decide", obj):
-                raise Http404
-            actions.decide_work_plan(obj, by=request.user, approve=yes, note=request.POST.get("note", ""))
-        else:
-            if not access.can(request.user, "withholding.decide", obj):
-                raise Http404
-            actions.decide_withholding(obj, by=request.user, accept=yes, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+    if kind == "change":
+        if not access.can(request.user, "item.decide_change", obj.item):
+            raise Http404
+        run_action(
+            request, lambda: actions.decide_change(obj, by=request.user, approve=yes), success=_("已处理。")
+        )
+    elif kind == "plan":
+        if not access.can(request.user, "workplan.decide", obj):
+            raise Http404
+        note = request.POST.get("note", "")
+        run_action(
+            request,
+            lambda: actions.decide_work_plan(obj, by=request.user, approve=yes, note=note),
+            success=_("已处理。"),
+        )
     else:
-        messages.success(request, _("已处理。"))
+        if not access.can(request.user, "withholding.decide", obj):
+            raise Http404
+        note = request.POST.get("note", "")
+        run_action(
+            request,
+            lambda: actions.decide_withholding(obj, by=request.user, accept=yes, note=note),
+            success=_("已处理。"),
+        )
     return redirect("disclosure:requests")
 
 
@@ -286,7 +286,7 @@ def new_withholding(request):
         try:
             actions.file_withholding(org, data.pop("catalogue_item"), by=request.user, **data)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, message_of(exc))
         else:
             messages.success(request, _("已向上级党组织报备。"))
             return redirect("disclosure:requests")
@@ -305,7 +305,7 @@ def new_work_plan(request):
         try:
             actions.submit_work_plan(org, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, message_of(exc))
         else:
             messages.success(request, _("工作方案已报送目录制定单位审核。"))
             return redirect("disclosure:requests")

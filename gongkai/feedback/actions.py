@@ -4,33 +4,22 @@ state or actor refused, an audit entry in the same transaction."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
-from gongkai.applications import deadlines, notices
 from gongkai.audit.log import record
 from gongkai.lib import confidentiality
+from gongkai.lib.db import locked
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
+from gongkai.notifications import notices
+from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
 from .models import DUE_DAYS, Channel, FeedbackCase, HandlingNote, Kind, Status, new_code
-
-
-class ActionError(ValidationError):
-    """A refused action; its message is shown to the user as it is."""
-
-
-def _require(user, action: str, obj) -> None:
-    if not access.can(user, action, obj):
-        raise ActionError(_("您无权执行此操作。"))
-
-
-def _locked(case: FeedbackCase) -> FeedbackCase:
-    return FeedbackCase.objects.select_for_update().select_related("org").get(pk=case.pk)
 
 
 def clean_fields(*, subject, content, name, contact, kind) -> dict:
@@ -48,7 +37,7 @@ def clean_fields(*, subject, content, name, contact, kind) -> dict:
 
 def _create(org, *, channel, by, submitter, fields, received_at=None) -> FeedbackCase:
     received_at = received_at or timezone.now()
-    due, not_covered = deadlines.compute_due(deadlines.local_date(received_at), DUE_DAYS, [])
+    due, not_covered = calendar.compute_due(calendar.local_date(received_at), DUE_DAYS, [])
     for _attempt in range(5):
         case = FeedbackCase(
             code=new_code(),
@@ -72,7 +61,10 @@ def _create(org, *, channel, by, submitter, fields, received_at=None) -> Feedbac
         raise ActionError(_("系统繁忙，请稍后再试。"))
     record(action="feedback.create", obj=case, actor=by or submitter, data={"channel": channel})
     notices.send(
-        notices.handlers(org), f"收到意见反馈：{case.subject}", "", reverse("feedback:case", args=[case.pk])
+        notices.handlers(org),
+        _("收到意见反馈：%(subject)s") % {"subject": case.subject},
+        "",
+        reverse("feedback:case", args=[case.pk]),
     )
     return case
 
@@ -96,7 +88,7 @@ def record_offline(
     org, *, by, channel, subject, content, name="", contact="", kind=Kind.SUGGESTION, received_on=None
 ):
     """R18: staff record a hotline call, letter, visit, suggestion-box note or reception-day case."""
-    _require(by, "feedback.record", org)
+    access.require(by, "feedback.record", org)
     if channel not in Channel.values or channel == Channel.ONLINE:
         raise ActionError(_("请选择收到反馈的渠道。"))
     fields = clean_fields(subject=subject, content=content, name=name, contact=contact, kind=kind)
@@ -113,26 +105,28 @@ def record_offline(
 @transaction.atomic
 def route_case(case, *, by, org) -> FeedbackCase:
     """Send the case to the organisation that should handle it (one under the router's staff roles)."""
-    case = _locked(case)
-    _require(by, "feedback.handle", case)
+    case = locked(case, "org")
+    access.require(by, "feedback.handle", case)
     if case.status == Status.REPLIED:
         raise ActionError(_("已答复的反馈不能再转办。"))
-    if not access.can(by, "feedback.record", org):
-        raise ActionError(_("只能转给您负责的党组织办理。"))
+    access.require(by, "feedback.record", org, message=_("只能转给您负责的党组织办理。"))
     old = case.org.code
     case.org, case.org_path = org, org.path
     case.save(update_fields=["org", "org_path"])
     record(action="feedback.route", obj=case, actor=by, data={"from": old, "to": org.code})
     notices.send(
-        notices.handlers(org), f"转办意见反馈：{case.subject}", "", reverse("feedback:case", args=[case.pk])
+        notices.handlers(org),
+        _("转办意见反馈：%(subject)s") % {"subject": case.subject},
+        "",
+        reverse("feedback:case", args=[case.pk]),
     )
     return case
 
 
 @transaction.atomic
 def add_note(case, *, by, text) -> HandlingNote:
-    case = _locked(case)
-    _require(by, "feedback.handle", case)
+    case = locked(case, "org")
+    access.require(by, "feedback.handle", case)
     note = HandlingNote.objects.create(
         case=case, author=by, text=clean_text(text, field=_("办理情况"), max_length=2000)
     )
@@ -146,8 +140,8 @@ def add_note(case, *, by, text) -> HandlingNote:
 @transaction.atomic
 def reply_case(case, *, by, text) -> FeedbackCase:
     """The reply to the submitter, read with the tracking code."""
-    case = _locked(case)
-    _require(by, "feedback.handle", case)
+    case = locked(case, "org")
+    access.require(by, "feedback.handle", case)
     if case.status == Status.REPLIED:
         raise ActionError(_("该反馈已答复。"))
     case.reply = clean_text(text, field=_("答复"), max_length=5000)
@@ -174,8 +168,8 @@ def publication_hits(case: FeedbackCase, text: str):
 def publish_reply(case, *, by, text=None, resolution="") -> FeedbackCase:
     """R18 + R13: publish the reply after the confidentiality check. Hits block publication until
     the handler masks them (resolution="mask") or acknowledges them (resolution="acknowledge")."""
-    case = _locked(case)
-    _require(by, "feedback.handle", case)
+    case = locked(case, "org")
+    access.require(by, "feedback.handle", case)
     if case.status != Status.REPLIED:
         raise ActionError(_("答复后才能公开答复。"))
     text = _strip_submitter(
@@ -203,8 +197,8 @@ def publish_reply(case, *, by, text=None, resolution="") -> FeedbackCase:
 
 @transaction.atomic
 def unpublish_reply(case, *, by) -> FeedbackCase:
-    case = _locked(case)
-    _require(by, "feedback.handle", case)
+    case = locked(case, "org")
+    access.require(by, "feedback.handle", case)
     if case.published_at is None:
         raise ActionError(_("该答复未公开。"))
     case.published_reply, case.published_at = "", None
@@ -230,7 +224,7 @@ def _retention_days() -> int:
 def erase_personal_data(case, *, by=None, now=None) -> bool:
     """SECURITY 17 (PIPL art. 19): blank the submitter's name, contact and account link; the case,
     its handling notes and the reply stay. True when something was erased (idempotent)."""
-    case = _locked(case)
+    case = locked(case, "org")
     if case.personal_data_erased_at is not None:
         return False
     case.submitter_name, case.contact, case.submitter = "", "", None

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status as Reply
@@ -57,29 +58,26 @@ def _tracking(case: FeedbackCase) -> dict:
 @router.post("", response={201: Tracking}, summary="网上留言（无需登录，按来源地址限流）")
 def submit(request, payload: FeedbackIn):
     if not allow(request, "feedback", limit=SUBMIT_LIMIT):
-        raise HttpError(429, "提交过于频繁，请一小时后再试。")
+        raise HttpError(429, _("提交过于频繁，请一小时后再试。"))
     org = access.visible_orgs(request.auth).filter(code=payload.org, is_public=True).first()
     if org is None:
-        raise HttpError(404, "未找到。")
-    try:
-        case = actions.submit_online(
-            org,
-            user=request.auth,
-            subject=payload.subject,
-            content=payload.content,
-            name=payload.name,
-            contact=payload.contact,
-            kind=payload.kind,
-        )
-    except ValidationError as exc:
-        raise HttpError(400, "；".join(exc.messages)) from None
+        raise Http404
+    case = actions.submit_online(
+        org,
+        user=request.auth,
+        subject=payload.subject,
+        content=payload.content,
+        name=payload.name,
+        contact=payload.contact,
+        kind=payload.kind,
+    )
     return Reply(201, _tracking(case))
 
 
 @router.get("/track/{code}", response=Tracking, summary="凭查询码查询办理进度和答复")
 def track(request, code: str):
     if not allow(request, "feedback-track", limit=LOOKUP_LIMIT):
-        raise HttpError(429, "查询过于频繁，请稍后再试。")
+        raise HttpError(429, _("查询过于频繁，请稍后再试。"))
     normalised = normalise_code(code)
     case = (
         None
@@ -87,7 +85,7 @@ def track(request, code: str):
         else FeedbackCase.objects.select_related("org").filter(code=normalised).first()
     )
     if case is None:
-        raise HttpError(404, "未找到。")
+        raise Http404
     return _tracking(case)
 
 
@@ -106,7 +104,7 @@ def published(request, org: str | None = None):
     if org:
         target = access.visible_orgs(request.auth).filter(code=org).first()
         if target is None:
-            raise HttpError(404, "未找到。")
+            raise Http404
         qs = qs.filter(org_path__startswith=target.path)
     return [
         {
@@ -119,19 +117,3 @@ def published(request, org: str | None = None):
         }
         for c in qs.order_by("-published_at")[:200]
     ]
-
-
-@router.get("/stats", summary="意见反馈和依申请公开统计（同 /applications/stats）")
-def stats(request, org: str, start: str | None = None, end: str | None = None):
-    from gongkai.applications import stats as app_stats
-
-    if not request.auth or not request.auth.is_authenticated:
-        raise HttpError(401, "请先登录。")
-    target = access.staff_orgs(request.auth).filter(code=org).first()
-    if target is None:
-        raise HttpError(404, "未找到。")
-    try:
-        lo, hi = app_stats.parse_period(start, end)
-    except ValueError as exc:
-        raise HttpError(400, str(exc)) from None
-    return app_stats.compute(target, lo, hi)["feedback"]

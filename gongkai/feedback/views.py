@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib.confidentiality import KIND_LABELS
+from gongkai.lib.errors import message_of
+from gongkai.lib.pages import run_action
 
 from . import actions
 from .models import OFFLINE_CHANNELS, FeedbackCase, Kind, Status, normalise_code
@@ -18,10 +20,6 @@ from .ratelimit import allow
 
 SUBMIT_LIMIT = 5  # online submissions per address per hour
 LOOKUP_LIMIT = 30  # tracking-code lookups per address per hour
-
-
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def _public_orgs(user):
@@ -65,7 +63,7 @@ def new(request):
                 kind=request.POST.get("kind", Kind.SUGGESTION),
             )
         except ValidationError as exc:
-            error = _error_text(exc)
+            error = message_of(exc)
         else:
             return render(request, "feedback/submitted.html", {"case": case})
     return render(
@@ -156,7 +154,7 @@ def record(request):
                 received_on=received_on,
             )
         except ValidationError as exc:
-            error = _error_text(exc)
+            error = message_of(exc)
         else:
             messages.success(request, _("已登记，查询码 %(c)s，请告知反馈人。") % {"c": case.code_display})
             return redirect("feedback:case", pk=case.pk)
@@ -205,12 +203,7 @@ def _handle(request, pk, fn):
     case = access.get_feedback_or_404(request.user, pk)
     if not access.can(request.user, "feedback.handle", case):
         raise Http404
-    try:
-        fn(case)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("已保存。"))
+    run_action(request, lambda: fn(case))
     return redirect("feedback:case", pk=case.pk)
 
 

@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -12,6 +11,8 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import CatalogueItem, CatalogueVersion, Timing
 from gongkai.lib import workdays
+from gongkai.lib.db import locked
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
@@ -19,15 +20,6 @@ from gongkai.orgs.models import Organisation
 from . import bulk, calendar, summary
 from .models import CalendarOverride, CalendarYear, Kind, Obligation
 from .periods import periods
-
-
-class ActionError(ValidationError):
-    """A refused action; its message is shown to the user as it is."""
-
-
-def _require(user, action: str, obj=None) -> None:
-    if not access.can(user, action, obj):
-        raise ActionError(_("您无权执行此操作。"))
 
 
 def _fresh_overrides() -> workdays.Overrides:
@@ -115,7 +107,7 @@ def generate_obligations(year: int, orgs=None) -> int:
 def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
     """R14: a timely item's event (or a staged item's stage) happened: one obligation, due N working
     days after it."""
-    _require(by, "obligation.register_event", org)
+    access.require(by, "obligation.register_event", org)
     if not CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists():
         raise ActionError(_("该目录事项不适用于本组织。"))
     if catalogue_item.timing not in (Timing.TIMELY, Timing.STAGED):
@@ -251,7 +243,7 @@ def _recompute(since: date, until: date) -> int:
 def enter_year_schedule(year: int, holidays: str, adjusted_workdays: str, *, by) -> int:
     """The State Council's schedule for `year`, entered in one form: replaces that year's overrides,
     marks the year covered, recomputes the open deadlines. Returns how many deadlines moved."""
-    _require(by, "calendar.manage")
+    access.require(by, "calendar.manage")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ActionError(_("年份应在 2000 至 2100 之间。"))
     days = calendar.parse_schedule(year, holidays, adjusted_workdays)
@@ -281,7 +273,7 @@ def enter_year_schedule(year: int, holidays: str, adjusted_workdays: str, *, by)
 @transaction.atomic
 def set_override(day: date, is_working_day: bool, *, by, note: str = "") -> int:
     """One day made a holiday or a working day; the open deadlines it affects move at once."""
-    _require(by, "calendar.manage")
+    access.require(by, "calendar.manage")
     if not isinstance(day, date):
         raise ActionError(_("请填写日期。"))
     note = clean_line(note, field=_("说明"), max_length=100, required=False)
@@ -300,8 +292,8 @@ def set_override(day: date, is_working_day: bool, *, by, note: str = "") -> int:
 
 @transaction.atomic
 def delete_override(override: CalendarOverride, *, by) -> int:
-    _require(by, "calendar.manage")
-    override = CalendarOverride.objects.select_for_update().get(pk=override.pk)
+    access.require(by, "calendar.manage")
+    override = locked(override)
     day = override.date
     record(action="calendar.delete_override", obj=override, actor=by, data={"date": day.isoformat()})
     override.delete()

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai.lib import workdays
@@ -36,6 +37,38 @@ def due_date(start: date, offset: int, overrides: workdays.Overrides) -> tuple[d
         return workdays.add_working_days(start, offset, overrides), False
     except workdays.CalendarNotCovered:
         return None, True
+
+
+def local_date(dt) -> date:
+    return timezone.localtime(dt).date()
+
+
+def compute_due(received: date, days: int, pauses) -> tuple[date | None, bool]:
+    """(due date, calendar_not_covered) of a case answered in `days` working days (applications R16,
+    feedback R18). `pauses` are (start, end) pairs; an open one stops the clock (None, False). Each
+    pause shifts the due date by the working days it lasted."""
+    overrides = current_overrides()
+    if any(end is None for _start, end in pauses):
+        return None, False
+    try:
+        due = workdays.add_working_days(received, days, overrides)
+        stopped = sum(workdays.working_days_between(s, e, overrides) for s, e in pauses)
+        return workdays.add_working_days(due, stopped, overrides), False
+    except workdays.CalendarNotCovered:
+        return None, True
+
+
+def working_days_left(due: date | None, today: date | None = None) -> int | None:
+    """Working days from today to `due`, negative once it has passed; None when not computable."""
+    if due is None:
+        return None
+    today = today or timezone.localdate()
+    try:
+        if due >= today:
+            return workdays.working_days_between(today, due, current_overrides())
+        return -workdays.working_days_between(due, today, current_overrides())
+    except workdays.CalendarNotCovered:
+        return None
 
 
 class DueDates:

@@ -1,12 +1,9 @@
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.catalogue.models import CatalogueItem, Category, Timing
+from gongkai.lib import spreadsheet
 from gongkai.orgs.models import Organisation, Role, SectorType
 
 from . import actions, compliance
@@ -200,35 +198,8 @@ def _export_rows(rows, categories):
 
 
 def _export(fmt, year, rows, categories):
-    name = f"compliance-{year}.{fmt}"
-    if fmt == "csv":
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-        writer = csv.writer(buf)
-        for line in _export_rows(rows, categories):
-            writer.writerow([_safe_cell(v) for v in line])
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("公开义务完成情况"))
-        for line in _export_rows(rows, categories):
-            ws.append([_safe_cell(v) for v in line])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _safe_cell(value):
-    # Spreadsheet formula injection: text starting with = + - @ is kept as text.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+    lines = _export_rows(rows, categories)
+    return spreadsheet.response(lines, fmt, f"compliance-{year}", sheet=_("公开义务完成情况"))
 
 
 @login_required

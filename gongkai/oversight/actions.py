@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,8 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.lib import workdays
 from gongkai.lib.confidentiality import scan_text
+from gongkai.lib.db import locked
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
@@ -36,11 +37,7 @@ from .models import (
 MAX_RECTIFY_DAYS = 120
 
 
-class ActionError(ValidationError):
-    """A refused action, with a message for the user."""
-
-
-def _require(ok: bool, message: str) -> None:
+def _check(ok: bool, message: str) -> None:
     if not ok:
         raise ActionError(message)
 
@@ -59,14 +56,14 @@ def set_plan(
     by,
 ) -> RolloutPlan:
     """Create or replace the committee's plan for `year`: phases and per-sector deadlines."""
-    _require(access.can(by, "oversight.inspect", committee), _("只有领导小组办公室可以制定推行计划。"))
+    access.require(by, "oversight.inspect", committee, message=_("只有领导小组办公室可以制定推行计划。"))
     title = clean_line(title, field=_("计划名称"), max_length=200)
     for key, (start, end, _note) in phases.items():
-        _require(key in Phase.values, _("阶段无效。"))
-        _require(start <= end, _("阶段“%(p)s”的结束日期早于开始日期。") % {"p": Phase(key).label})
+        _check(key in Phase.values, _("阶段无效。"))
+        _check(start <= end, _("阶段“%(p)s”的结束日期早于开始日期。") % {"p": Phase(key).label})
     for sector, deadline in deadlines.items():
-        _require(sector in SectorType.values, _("组织类型无效。"))
-        _require(deadline.year == year, _("全面推行期限应在计划年度内。"))
+        _check(sector in SectorType.values, _("组织类型无效。"))
+        _check(deadline.year == year, _("全面推行期限应在计划年度内。"))
     plan, _created = RolloutPlan.objects.update_or_create(
         committee=committee, year=year, defaults={"title": title}
     )
@@ -94,16 +91,16 @@ def set_plan(
 
 @transaction.atomic
 def assign_supervisor(supervisor, org: Organisation, *, by, note: str = "") -> SupervisorAssignment:
-    _require(access.can(by, "oversight.inspect", org), _("只有领导小组办公室可以安排联系督导。"))
+    access.require(by, "oversight.inspect", org, message=_("只有领导小组办公室可以安排联系督导。"))
     note = clean_line(note, field=_("备注"), max_length=200, required=False)
-    _require(
+    _check(
         Membership.objects.filter(user=supervisor, role=Role.SUPERVISOR).exists(),
         _("该用户不是联系督导人员。"),
     )
     assignment, created = SupervisorAssignment.objects.get_or_create(
         supervisor=supervisor, org=org, defaults={"note": note}
     )
-    _require(created, _("%(org)s已安排该督导人员联系。") % {"org": org.name})
+    _check(created, _("%(org)s已安排该督导人员联系。") % {"org": org.name})
     record(
         action="oversight.assign",
         obj=assignment,
@@ -117,7 +114,7 @@ def assign_supervisor(supervisor, org: Organisation, *, by, note: str = "") -> S
 
 @transaction.atomic
 def unassign_supervisor(assignment: SupervisorAssignment, *, by) -> None:
-    _require(access.can(by, "oversight.inspect", assignment.org), _("只有领导小组办公室可以调整联系督导。"))
+    access.require(by, "oversight.inspect", assignment.org, message=_("只有领导小组办公室可以调整联系督导。"))
     record(
         action="oversight.unassign",
         obj=assignment,
@@ -133,9 +130,9 @@ def unassign_supervisor(assignment: SupervisorAssignment, *, by) -> None:
 
 @transaction.atomic
 def create_inspection(org: Organisation, *, by, on: date, summary: str) -> Inspection:
-    _require(access.can(by, "oversight.inspect", org), _("只有领导小组办公室可以登记督导检查。"))
+    access.require(by, "oversight.inspect", org, message=_("只有领导小组办公室可以登记督导检查。"))
     summary = clean_text(summary, field=_("检查情况"), max_length=5000)
-    _require(on <= timezone.localdate(), _("检查日期不能晚于今天。"))
+    _check(on <= timezone.localdate(), _("检查日期不能晚于今天。"))
     inspection = Inspection.objects.create(org=org, org_path=org.path, inspector=by, date=on, summary=summary)
     record(action="oversight.inspect", obj=inspection, actor=by, data={"date": on.isoformat()})
     return inspection
@@ -153,11 +150,11 @@ def add_finding(
     inspection: Inspection, *, by, text: str, rectification_required: bool, deadline_days: int | None
 ) -> Finding:
     """A finding; with rectification, due N working days after today (R15 calendar)."""
-    _require(access.can(by, "oversight.inspect", inspection.org), _("只有领导小组办公室可以登记检查发现。"))
+    access.require(by, "oversight.inspect", inspection.org, message=_("只有领导小组办公室可以登记检查发现。"))
     text = clean_text(text, field=_("发现问题"), max_length=2000)
     due = None
     if rectification_required:
-        _require(
+        _check(
             deadline_days is not None and 1 <= deadline_days <= MAX_RECTIFY_DAYS,
             _("整改期限应为 1 至 %(n)s 个工作日。") % {"n": MAX_RECTIFY_DAYS},
         )
@@ -184,16 +181,12 @@ def add_finding(
     return finding
 
 
-def _locked(finding: Finding) -> Finding:
-    return Finding.objects.select_for_update().get(pk=finding.pk)
-
-
 @transaction.atomic
 def respond_finding(finding: Finding, *, by, text: str) -> Finding:
     """The organisation (clerk or secretary) reports what it rectified."""
-    finding = _locked(finding)
-    _require(access.can(by, "oversight.respond", finding), _("只有本组织的联络员或书记可以反馈整改情况。"))
-    _require(finding.status in OWED, _("该问题当前不需要反馈整改情况。"))
+    finding = locked(finding)
+    access.require(by, "oversight.respond", finding, message=_("只有本组织的联络员或书记可以反馈整改情况。"))
+    _check(finding.status in OWED, _("该问题当前不需要反馈整改情况。"))
     finding.response = clean_text(text, field=_("整改情况"), max_length=5000)
     finding.status = FindingStatus.RESPONDED
     finding.responded_at = timezone.now()
@@ -211,9 +204,9 @@ def respond_finding(finding: Finding, *, by, text: str) -> Finding:
 @transaction.atomic
 def verify_finding(finding: Finding, *, by, close: bool, note: str = "") -> Finding:
     """The inspector closes the order (销号) or sends it back with a reason and a new deadline."""
-    finding = _locked(finding)
-    _require(access.can(by, "oversight.verify", finding), _("只有领导小组办公室可以核验整改。"))
-    _require(finding.status == FindingStatus.RESPONDED, _("该问题尚未反馈整改情况，不能核验。"))
+    finding = locked(finding)
+    access.require(by, "oversight.verify", finding, message=_("只有领导小组办公室可以核验整改。"))
+    _check(finding.status == FindingStatus.RESPONDED, _("该问题尚未反馈整改情况，不能核验。"))
     note = clean_text(note, field=_("核验意见"), max_length=2000, required=not close)
     finding.verify_note = note
     finding.verified_at = timezone.now()
@@ -318,12 +311,12 @@ def escalate_overdue(on: date | None = None) -> int:
 def create_campaign(
     committee: Organisation, *, by, title: str, opens_at: datetime, closes_at: datetime, orgs
 ) -> EvaluationCampaign:
-    _require(access.can(by, "oversight.inspect", committee), _("只有领导小组办公室可以发起评议。"))
+    access.require(by, "oversight.inspect", committee, message=_("只有领导小组办公室可以发起评议。"))
     title = clean_line(title, field=_("评议名称"), max_length=200)
-    _require(closes_at > opens_at, _("结束时间应晚于开始时间。"))
+    _check(closes_at > opens_at, _("结束时间应晚于开始时间。"))
     orgs = list(orgs)
-    _require(bool(orgs), _("请至少选择一个参评党组织。"))
-    _require(
+    _check(bool(orgs), _("请至少选择一个参评党组织。"))
+    _check(
         all(o.path.startswith(committee.path) and o.pk != committee.pk for o in orgs),
         _("参评党组织应为本党委的下级组织。"),
     )
@@ -351,10 +344,10 @@ def vote(campaign: EvaluationCampaign, org: Organisation, *, user, choice: str, 
     """Cast a secret ballot: the ballot (no voter) and the participation (no choice) in one
     transaction. Returns nothing: the caller must not be able to hold the ballot next to the user."""
     now = timezone.now()
-    _require(campaign.is_open(now), _("评议不在进行中，不能投票。"))
-    _require(choice in Choice.values, _("请选择评议意见。"))
+    _check(campaign.is_open(now), _("评议不在进行中，不能投票。"))
+    _check(choice in Choice.values, _("请选择评议意见。"))
     comment = clean_text(comment, field=_("意见建议"), max_length=1000, required=False)
-    _require(org in eligible_orgs(campaign, user), _("您不是该参评党组织的党员，不能参加评议。"))
+    _check(org in eligible_orgs(campaign, user), _("您不是该参评党组织的党员，不能参加评议。"))
     try:
         with transaction.atomic():
             participation = Participation.objects.create(campaign=campaign, org=org, user=user)
@@ -376,11 +369,11 @@ def vote(campaign: EvaluationCampaign, org: Organisation, *, user, choice: str, 
 
 @transaction.atomic
 def publish_commitment(org: Organisation, *, kind: str, text: str, by) -> Commitment:
-    _require(access.can(by, "commitment.publish", org), _("只有本组织的联络员或书记可以公开承诺。"))
-    _require(kind in CommitmentKind.values, _("承诺类型无效。"))
+    access.require(by, "commitment.publish", org, message=_("只有本组织的联络员或书记可以公开承诺。"))
+    _check(kind in CommitmentKind.values, _("承诺类型无效。"))
     text = clean_text(text, field=_("承诺内容"), max_length=3000)
     # Published as written on a public page: personal data or secrecy marks are refused, not masked.
-    _require(not scan_text(text), _("承诺内容含有个人信息或涉密标识，请修改后再公开。"))
+    _check(not scan_text(text), _("承诺内容含有个人信息或涉密标识，请修改后再公开。"))
     commitment = Commitment.objects.select_for_update().filter(org=org, kind=kind).first()
     if commitment is None:
         commitment = Commitment(org=org, kind=kind)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role
 
 from . import actions
@@ -100,18 +101,17 @@ def add_finding(request, pk):
         raise Http404
     form = FindingForm(request.POST)
     if form.is_valid():
-        try:
-            actions.add_finding(
+        run_action(
+            request,
+            lambda: actions.add_finding(
                 inspection,
                 by=request.user,
                 text=form.cleaned_data["text"],
                 rectification_required=form.cleaned_data["rectification_required"],
                 deadline_days=form.cleaned_data["deadline_days"],
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("问题已登记。"))
+            ),
+            success=_("问题已登记。"),
+        )
     else:
         messages.error(request, _("请填写发现的问题和整改期限（1 至 120 个工作日）。"))
     return redirect("oversight:inspection", inspection.pk)
@@ -138,12 +138,11 @@ def respond(request, pk):
     if not form.is_valid():
         messages.error(request, _("请填写整改情况。"))
     else:
-        try:
-            actions.respond_finding(finding, by=request.user, text=form.cleaned_data["response"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("整改情况已反馈，等待领导小组办公室核验。"))
+        run_action(
+            request,
+            lambda: actions.respond_finding(finding, by=request.user, text=form.cleaned_data["response"]),
+            success=_("整改情况已反馈，等待领导小组办公室核验。"),
+        )
     return redirect("oversight:inspection", finding.inspection_id)
 
 
@@ -158,10 +157,11 @@ def verify(request, pk):
         messages.error(request, _("请选择核验结论。"))
     else:
         close = form.cleaned_data["decision"] == "close"
-        try:
-            actions.verify_finding(finding, by=request.user, close=close, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已销号。") if close else _("已退回重新整改。"))
+        run_action(
+            request,
+            lambda: actions.verify_finding(
+                finding, by=request.user, close=close, note=form.cleaned_data["note"]
+            ),
+            success=_("已销号。") if close else _("已退回重新整改。"),
+        )
     return redirect("oversight:inspection", finding.inspection_id)

@@ -1,14 +1,11 @@
 """Dashboards (R19, R20), the 联系安排表 and commitments (R23). Views parse and delegate."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib import spreadsheet
 from gongkai.orgs.models import Organisation, Role, SectorType
 
 from . import actions, dashboard
@@ -170,33 +168,8 @@ def _export_lines(rows):
         ]
 
 
-def _safe(value):
-    # Spreadsheet formula injection: text starting with = + - @ is kept as text.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") else value
-
-
 def _export(fmt, rows):
-    if fmt == "csv":
-        buf = io.StringIO()
-        buf.write("\ufeff")  # Excel needs the BOM to read UTF-8
-        writer = csv.writer(buf)
-        for line in _export_lines(rows):
-            writer.writerow([_safe(v) for v in line])
-        response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(_("联系安排表"))
-        for line in _export_lines(rows):
-            ws.append([_safe(v) for v in line])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(
-            out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="assignments.{fmt}"'
-    return response
+    return spreadsheet.response(_export_lines(rows), fmt, "assignments", sheet=_("联系安排表"))
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from gongkai.accounts.models import ApiToken
-from gongkai.applications import actions, stats
+from gongkai.applications import actions
 from gongkai.applications.models import AnswerType, Application, ApplicationPolicy, Pause, Status
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import UserFactory, grant
@@ -16,6 +16,7 @@ from gongkai.disclosure.models import DisclosureItem
 from gongkai.disclosure.tests.factories import catalogue_item_for
 from gongkai.lib import workdays
 from gongkai.orgs.models import Role
+from gongkai.reports import stats
 
 MONDAY = "2025-03-03 10:00 +08:00"  # no holiday in the following four weeks
 
@@ -234,7 +235,9 @@ def test_api_submit(client, people, tree):
         content_type="application/json",
         headers=_auth(people.member_a),
     )
-    assert r.status_code == 400 and r.json()["detail"] == "您无权执行此操作。"
+    assert r.status_code == 403 and r.json()["detail"] == "您无权执行此操作。"
+    denial = AuditEntry.objects.get(result="denied")
+    assert denial.action == "application.create" and denial.actor_id == people.member_a.pk
 
 
 def test_staff_handles_through_pages(client, filed, people):
@@ -277,24 +280,24 @@ def test_work_list_constant_queries(client, people, tree, django_assert_max_num_
 def test_stats_exports(client, filed, people):
     client.force_login(people.inspector_c)
     r = client.get(
-        reverse("applications:stats"),
+        reverse("reports:stats"),
         {"org": "TC", "from": "2025-01-01", "to": "2025-12-31", "format": "csv"},
     )
     text = r.content.decode("utf-8-sig")
     assert r["Content-Type"].startswith("text/csv") and "收到申请,1" in text
     r = client.get(
-        reverse("applications:stats"),
+        reverse("reports:stats"),
         {"org": "TC", "from": "2025-01-01", "to": "2025-12-31", "format": "xlsx"},
     )
     assert r.content[:2] == b"PK"
-    r = client.get(reverse("applications:stats"), {"org": "TC", "from": "2025-13-01"})
+    r = client.get(reverse("reports:stats"), {"org": "TC", "from": "2025-13-01"})
     assert r.status_code == 200 and "日期格式" in r.content.decode()
     r = client.get(
         "/api/v1/applications/stats", {"org": "TC", "start": "2025-01-01"}, headers=_auth(people.inspector_c)
     )
     assert r.json()["applications"]["received"] == 1
     client.force_login(people.member_a)
-    assert client.get(reverse("applications:stats"), {"org": "TC"}).status_code == 404
+    assert client.get(reverse("reports:stats"), {"org": "TC"}).status_code == 404
     assert (
         client.get("/api/v1/applications/stats", {"org": "TC"}, headers=_auth(people.member_a)).status_code
         == 404

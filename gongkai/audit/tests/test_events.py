@@ -4,7 +4,8 @@ from gongkai.archive.tests.factories import approved_item, catalogue_item
 from gongkai.audit.log import collect_denials
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import PASSWORD
-from gongkai.disclosure.actions import NotAllowed, publish_item
+from gongkai.disclosure.actions import publish_item
+from gongkai.lib.errors import NotAllowed
 
 
 def test_login_logout_and_failed_login_are_recorded_without_secrets(people, client):

@@ -8,6 +8,7 @@ from gongkai.catalogue.models import Category, Scope, current_version_for
 from gongkai.disclosure import actions
 from gongkai.disclosure.models import ChangeRequest, DisclosureItem, State, Withholding, WorkPlan
 from gongkai.disclosure.tests.factories import catalogue_item_for, published_item, staff
+from gongkai.lib.errors import NotAllowed
 from gongkai.orgs.models import Role
 
 
@@ -28,7 +29,7 @@ def test_off_catalogue_item_needs_a_work_plan_approved_by_the_catalogue_owner(tr
     )
     with pytest.raises(ValidationError, match="须先经目录制定单位同意"):
         actions.create_item(tree.a, by=people.clerk_a, title="积分兑换情况", work_plan=plan)
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.decide_work_plan(plan, by=people.secretary_a, approve=True)
     actions.decide_work_plan(plan, by=owner_of(tree.a), approve=True, note="同意")
     item = actions.create_item(tree.a, by=people.clerk_a, title="积分兑换情况", work_plan=plan)
@@ -46,7 +47,7 @@ def test_approved_change_opens_a_new_version_that_replaces_the_old_with_a_notice
         old, by=people.clerk_a, kind=ChangeRequest.Kind.CHANGE, reason="实交人数统计有误，予以更正。",
         new_title="2026年第三季度党费收缴情况（更正）", new_body="应交 12 人，实交 11 人。",
     )  # fmt: skip
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.decide_change(request, by=people.inspector_c, approve=True)
     new = actions.decide_change(request, by=owner_of(tree.a), approve=True)
     assert new.state == State.DRAFT and new.version == 2 and new.supersedes_id == old.pk
@@ -86,7 +87,7 @@ def test_withholding_is_filed_upward_and_decided_by_the_upper_organisation(tree,
         explanation="涉及困难党员个人隐私",
         period_label="2026年第三季度",
     )
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.decide_withholding(filing, by=people.secretary_a, accept=True)  # not their own filing
     actions.decide_withholding(filing, by=people.inspector_c, accept=False, note="可隐去姓名后公开")
     filing.refresh_from_db()

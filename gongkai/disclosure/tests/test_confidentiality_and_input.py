@@ -8,6 +8,7 @@ from gongkai.catalogue.models import Scope
 from gongkai.disclosure import actions
 from gongkai.disclosure.models import DisclosureItem, Finding, State
 from gongkai.disclosure.tests.factories import catalogue_item_for, make_item, staff
+from gongkai.lib.errors import NotAllowed
 from gongkai.lib.tests.test_extract import ID_NUMBER, make_docx, make_pdf
 from gongkai.orgs.models import Role
 
@@ -80,7 +81,7 @@ def test_author_can_neither_review_nor_approve(tree):
     for role in (Role.REVIEWER, Role.SECRETARY):
         both.memberships.create(org=tree.a, role=role)
     item = make_item(tree.a, by_clerk=both, state=State.SUBMITTED)
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.review_item(item, by=both)
 
 

@@ -188,7 +188,7 @@ def test_route_note_reply_through_pages(client, case, people, tree):
 def test_late_reply_counts_late(case, people, tree):
     from datetime import date
 
-    from gongkai.applications import stats
+    from gongkai.reports import stats
 
     with time_machine.travel("2025-04-30 10:00 +08:00", tick=False):
         actions.reply_case(case, by=people.clerk_a, text="答复")

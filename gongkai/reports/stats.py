@@ -1,7 +1,6 @@
-"""Statistics per organisation (with its descendants) and period; they feed the annual report."""
+"""Statistics across applications and feedback per organisation (with its descendants) and period;
+they feed the annual report (R35)."""
 
-import csv
-import io
 from datetime import date, datetime, time
 
 from django.db.models import Count, Q
@@ -9,9 +8,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongkai.applications.models import AnswerType, Application, Status
 from gongkai.feedback.models import Channel, FeedbackCase, Kind
-
-from .models import AnswerType, Application, Status
+from gongkai.lib import spreadsheet
 
 
 def _bounds(start: date, end: date):
@@ -93,39 +92,14 @@ def rows(stats: dict) -> list[tuple[str, str, int]]:
 
 
 def export(stats: dict, fmt: str, org_name: str) -> HttpResponse:
-    header = (_("类别"), _("项目"), _("数量"))
     title = _("%(org)s %(start)s 至 %(end)s 依申请公开和意见反馈统计") % {
         "org": org_name,
         "start": stats["start"],
         "end": stats["end"],
     }
+    lines = [[title], [_("类别"), _("项目"), _("数量")], *rows(stats)]
     filename = f"stats-{stats['org']}-{stats['start']}-{stats['end']}"
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "统计"
-        ws.append([title])
-        ws.append(list(header))
-        for row in rows(stats):
-            ws.append(list(row))
-        buf = io.BytesIO()
-        wb.save(buf)
-        response = HttpResponse(
-            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([title])
-    writer.writerow(header)
-    writer.writerows(rows(stats))
-    # BOM so spreadsheet programs in Chinese offices read UTF-8.
-    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return spreadsheet.response(lines, fmt, filename, sheet=_("统计"))
 
 
 def parse_period(start_raw, end_raw) -> tuple[date, date]:

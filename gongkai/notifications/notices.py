@@ -1,8 +1,10 @@
-"""Notifications for applications and feedback, through the notifications app when it is installed."""
+"""Notices to the people who answer for an organisation, sent when the caller's transaction commits."""
 
 from django.db import transaction
 
 from gongkai.orgs.models import Membership, Role
+
+from .actions import notify
 
 HANDLER_ROLES = (Role.CLERK, Role.SECRETARY)
 
@@ -13,10 +15,7 @@ def handlers(org):
 
 
 def send(users, title: str, body: str = "", url: str = "", key: str = "") -> None:
-    try:
-        from gongkai.notifications.actions import notify
-    except ImportError:  # no notification system installed: nothing to send
-        return
+    """One notification per distinct user after commit; `key` (made per user) keeps a reminder to one."""
 
     def deliver():
         for user in {u.pk: u for u in users}.values():

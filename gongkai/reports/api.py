@@ -1,0 +1,41 @@
+"""Statistics routes, mounted at the API root: they keep the paths they had under their areas."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from gongkai import access
+
+from . import stats
+
+router = Router(tags=["reports"])
+
+
+class StatsQuery(Schema):
+    org: str
+    start: str | None = None
+    end: str | None = None
+
+
+def _stats(request, q: StatsQuery) -> dict:
+    if not request.auth or not request.auth.is_authenticated:
+        raise HttpError(401, _("请先登录。"))
+    org = access.staff_orgs(request.auth).filter(code=q.org).first()
+    if org is None:
+        raise Http404
+    try:
+        start, end = stats.parse_period(q.start, q.end)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+    return stats.compute(org, start, end)
+
+
+@router.get("/applications/stats", summary="依申请公开和意见反馈统计（按组织及期间）")
+def application_stats(request, q: Query[StatsQuery]):
+    return _stats(request, q)
+
+
+@router.get("/feedback/stats", summary="意见反馈统计（同 /applications/stats 的 feedback 部分）")
+def feedback_stats(request, q: Query[StatsQuery]):
+    return _stats(request, q)["feedback"]
