@@ -336,8 +336,8 @@ def test_twenty_concurrent_applications_get_consecutive_numbers(tree):
 
 def test_reminders_notify_handlers_once(filed, people, django_capture_on_commit_callbacks):
     from gongkai.applications.tasks import remind
+    from gongkai.notifications.models import Notification as notification
 
-    notification = pytest.importorskip("gongkai.notifications.models").Notification
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             remind(today=date(2025, 3, 27))
