@@ -19,6 +19,7 @@ SEED=${BENCH_SEED:-1}
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 export GONGKAI_VAR_DIR=$OUT/var
 export DEBUG=0 DB_CONN_MAX_AGE=600 LOG_LEVEL=ERROR
+export GONGKAI_BENCH=1  # mounts /bench/hello/, the reference page
 export ALLOWED_HOSTS=127.0.0.1,localhost
 mkdir -p "$OUT"
 

@@ -122,11 +122,17 @@ def visible_orgs(user) -> QuerySet[Organisation]:
     )
 
 
-def get_org_or_404(user, code: str) -> Organisation:
+def get_or_404(queryset: QuerySet, **lookup):
+    """The object of `queryset` (already narrowed to what the user may see) matching `lookup`, or 404:
+    one answer for "does not exist", "not yours" and a malformed key alike."""
     try:
-        return visible_orgs(user).get(code=code)
-    except Organisation.DoesNotExist:
+        return queryset.get(**lookup)
+    except (ValueError, TypeError, queryset.model.DoesNotExist):
         raise Http404 from None
+
+
+def get_org_or_404(user, code: str) -> Organisation:
+    return get_or_404(visible_orgs(user), code=code)
 
 
 # can(user, action, obj): rules registered by action name, so every surface asks the same question.
@@ -216,11 +222,7 @@ def visible_notices(user, now=None):
 
 
 def get_item_or_404(user, pk, queryset=None):
-    qs = visible_items(user) if queryset is None else queryset
-    try:
-        return qs.get(pk=pk)
-    except (ValueError, TypeError, qs.model.DoesNotExist):
-        raise Http404 from None
+    return get_or_404(visible_items(user) if queryset is None else queryset, pk=pk)
 
 
 def can_see_attachment(user, attachment) -> bool:
@@ -375,11 +377,7 @@ def visible_snapshots(user):
 
 
 def get_snapshot_or_404(user, code: str):
-    qs = visible_snapshots(user)
-    try:
-        return qs.select_related("org").get(code=code)
-    except qs.model.DoesNotExist:
-        raise Http404 from None
+    return get_or_404(visible_snapshots(user).select_related("org"), code=code)
 
 
 @rule("archive.view")
@@ -410,11 +408,7 @@ def visible_applications(user):
 
 
 def get_application_or_404(user, pk, queryset=None):
-    qs = visible_applications(user) if queryset is None else queryset
-    try:
-        return qs.get(pk=pk)
-    except (ValueError, TypeError, qs.model.DoesNotExist):
-        raise Http404 from None
+    return get_or_404(visible_applications(user) if queryset is None else queryset, pk=pk)
 
 
 @rule("application.create")
@@ -459,11 +453,7 @@ def visible_replies(user):
 
 
 def get_feedback_or_404(user, pk, queryset=None):
-    qs = visible_feedback(user) if queryset is None else queryset
-    try:
-        return qs.get(pk=pk)
-    except (ValueError, TypeError, qs.model.DoesNotExist):
-        raise Http404 from None
+    return get_or_404(visible_feedback(user) if queryset is None else queryset, pk=pk)
 
 
 @rule("feedback.record")

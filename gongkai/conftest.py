@@ -2,15 +2,23 @@
 
 import functools
 import itertools
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import factory
 import pytest
+import time_machine
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 
 from gongkai import access
-from gongkai.accounts.models import User
+from gongkai.accounts.models import ApiToken, User
 from gongkai.orgs.models import Level, Membership, Organisation, Role, SectorType
+
+# Tests write into a temporary folder (gongkai/settings_test.py), never into the checkout's var/.
+WORKING_VAR = Path(__file__).resolve().parent.parent / "var"
+_VAR_BEFORE = pytest.StashKey[set]()
 
 PASSWORD = "Test-Passw0rd!"
 _codes = itertools.count(1)
@@ -48,11 +56,45 @@ def make_org(
     return Organisation.objects.add_child(Organisation.objects.get(pk=parent.pk), fields)
 
 
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def moment(y, m, d, hour=10) -> datetime:
+    """A moment in Beijing time."""
+    return datetime(y, m, d, hour, tzinfo=TZ)
+
+
+def at(y, m, d, hour=10):
+    """Travel to a local moment (tick=False: deadlines do not drift during a test)."""
+    return time_machine.travel(moment(y, m, d, hour), tick=False)
+
+
+def bearer(user) -> dict:
+    """Request headers carrying a fresh API token of `user`."""
+    return {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user)}"}
+
+
 def grant(user, org, *roles):
     for role in roles:
         Membership.objects.get_or_create(user=user, org=org, role=role)
     access.forget(user)
     return user
+
+
+def _files_under(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.exists() else set()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_VAR_BEFORE] = _files_under(WORKING_VAR)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    written = sorted(_files_under(WORKING_VAR) - session.config.stash.get(_VAR_BEFORE, set()))
+    if written:
+        names = ", ".join(str(p.relative_to(WORKING_VAR)) for p in written[:5])
+        print(f"\nThe tests wrote {len(written)} file(s) into the working var/: {names}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -39,6 +39,8 @@ if GONGKAI_ENV not in ("embedded", "production"):
     raise ImproperlyConfigured(f"GONGKAI_ENV must be 'embedded' or 'production', not {GONGKAI_ENV!r}")
 PRODUCTION = GONGKAI_ENV == "production"
 DEBUG = env_bool("DEBUG", False)
+# The benchmark's bare reference page (/bench/hello/, bench/run.sh) is mounted only when asked for.
+BENCH_ROUTES = env_bool("GONGKAI_BENCH", False)
 
 
 def _secret_key() -> str:

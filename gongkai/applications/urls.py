@@ -3,17 +3,19 @@ from django.views.generic import RedirectView
 
 from . import views
 
+# Members' pages under apply/, handlers' pages under work/applications/ (every staff page: work/<area>/).
 app_name = "applications"
 urlpatterns = [
-    path("", views.guide, name="guide"),
-    path("new/", views.new, name="new"),
-    path("mine/", views.mine, name="mine"),
-    path("work/", views.work, name="work"),
-    # The statistics moved to the reports area; old bookmarks follow.
-    path("stats/", RedirectView.as_view(pattern_name="reports:stats", query_string=True, permanent=True)),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/extend/", views.extend, name="extend"),
-    path("<int:pk>/pause/", views.pause, name="pause"),
-    path("<int:pk>/resume/", views.resume, name="resume"),
-    path("<int:pk>/answer/", views.answer, name="answer"),
+    path("apply/", views.guide, name="guide"),
+    path("apply/new/", views.new, name="new"),
+    path("apply/mine/", views.mine, name="mine"),
+    path("apply/<int:pk>/", views.detail, name="detail"),
+    path("work/applications/", views.work, name="work"),
+    path("work/applications/<int:pk>/extend/", views.extend, name="extend"),
+    path("work/applications/<int:pk>/pause/", views.pause, name="pause"),
+    path("work/applications/<int:pk>/resume/", views.resume, name="resume"),
+    path("work/applications/<int:pk>/answer/", views.answer, name="answer"),
+    # Old addresses (bookmarks, links in notifications) follow the pages.
+    path("apply/work/", RedirectView.as_view(pattern_name="applications:work", query_string=True)),
+    path("apply/stats/", RedirectView.as_view(pattern_name="reports:stats", query_string=True)),
 ]

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
-from gongkai.archive.actions import archive_item
 from gongkai.audit.log import record
 from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
 from gongkai.lib import confidentiality, extract, filetypes
@@ -20,16 +19,14 @@ from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.numbering.models import next_number
-from gongkai.obligations.actions import fulfil_for_item, withholding_decided
-from gongkai.search import index as search_index
 
-from . import board_cache
+from . import board_cache, ports
 from .models import (
     TRANSITIONS,
     Attachment,
     ChangeRequest,
+    ConfidentialityFinding,
     DisclosureItem,
-    Finding,
     ItemEvent,
     State,
     Withholding,
@@ -52,7 +49,7 @@ def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=(
     from_state = item.state
     item.state = to_state
     item.save(update_fields=["state", "updated_at", *fields])
-    search_index.update_item(item)  # R30: the index follows every state change, in this transaction
+    ports.index_item(item)  # R30: the index follows every state change, in this transaction
     # Before and after commit: a reader between the two may re-cache the old state only until commit.
     board_cache.invalidate(item.org_id)
     transaction.on_commit(lambda: board_cache.invalidate(item.org_id))
@@ -220,12 +217,14 @@ def _scan(item) -> None:
     """R13: (re)scan the body and each attachment's text; earlier decisions are dropped with the text."""
     item.findings.all().delete()
     rows = [
-        Finding(item=item, kind=h.kind, value=h.value[:60], start=h.start, end=h.end, context=h.context[:200])
+        ConfidentialityFinding(
+            item=item, kind=h.kind, value=h.value[:60], start=h.start, end=h.end, context=h.context[:200]
+        )
         for h in confidentiality.scan_text(item.body)
     ]
     for attachment in item.attachments.all():
         rows += [
-            Finding(
+            ConfidentialityFinding(
                 item=item,
                 attachment=attachment,
                 kind=h.kind,
@@ -236,7 +235,7 @@ def _scan(item) -> None:
             )
             for h in confidentiality.scan_text(attachment.text)
         ]
-    Finding.objects.bulk_create(rows)
+    ConfidentialityFinding.objects.bulk_create(rows)
 
 
 @transaction.atomic
@@ -270,7 +269,9 @@ def resolve_finding(finding, *, by, mask: bool, reason: str = ""):
         raise ActionError(_("附件中的内容无法直接遮盖：请确认可公开，或将该附件设为仅本组织党员可见。"))
     if not mask:
         reason = clean_line(reason, field=_("理由"), max_length=300)
-    finding.status = Finding.Status.MASKED if mask else Finding.Status.ACKNOWLEDGED
+    finding.status = (
+        ConfidentialityFinding.Status.MASKED if mask else ConfidentialityFinding.Status.ACKNOWLEDGED
+    )
     finding.reason = reason
     finding.resolved_by = by
     finding.resolved_at = timezone.now()
@@ -281,7 +282,7 @@ def resolve_finding(finding, *, by, mask: bool, reason: str = ""):
     return finding
 
 
-def blocking_findings(item) -> list[Finding]:
+def blocking_findings(item) -> list[ConfidentialityFinding]:
     return [f for f in item.findings.select_related("attachment", "item") if f.blocks()]
 
 
@@ -298,7 +299,7 @@ def approve_item(item, *, by, note=""):
         )
     masked = [
         confidentiality.Hit(f.kind, f.value, f.start, f.end, f.context)
-        for f in item.findings.filter(status=Finding.Status.MASKED, attachment__isnull=True)
+        for f in item.findings.filter(status=ConfidentialityFinding.Status.MASKED, attachment__isnull=True)
     ]
     item.published_body = confidentiality.apply_masks(item.body, masked)
     item.approver = by
@@ -341,8 +342,8 @@ def publish_item(item, *, by, now=None):
         old.ended_at = now
         old.notice = item.notice
         _move(old, "supersede", by=by, note=item.notice, fields=["ended_at", "notice"])
-    archive_item(item, event="change" if item.supersedes_id else "publish", by=by, now=now)  # R24
-    fulfil_for_item(item)  # R14: publishing fulfils its obligation, in this transaction
+    ports.archive_item(item, event="change" if item.supersedes_id else "publish", by=by, now=now)  # R24
+    ports.fulfil_obligation(item)  # R14: publishing fulfils its obligation, in this transaction
     return item
 
 
@@ -410,7 +411,7 @@ def decide_change(request, *, by, approve: bool):
         item.ended_at = request.decided_at
         item.notice = request.reason
         _move(item, request.kind, by=by, note=request.reason, fields=["ended_at", "notice"])
-        archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
+        ports.archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
     _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
     return new_version
 
@@ -484,7 +485,7 @@ def decide_withholding(withholding, *, by, accept: bool, note=""):
         withholding, by=by, rule="withholding.decide", pending=Withholding.Status.FILED, outcome=outcome,
         note=note, action="withholding.decide",
     )  # fmt: skip
-    withholding_decided(withholding)  # R14: the compliance summary, in this transaction
+    ports.withholding_decided(withholding)  # R14: the compliance summary, in this transaction
     return withholding
 
 
@@ -513,7 +514,7 @@ def settle_visibility(now=None) -> tuple[int, int]:
             if item.expired_recorded_at is None:
                 item.expired_recorded_at = item.expires_at
                 item.save(update_fields=["expired_recorded_at"])
-                search_index.update_item(item)
+                ports.index_item(item)
                 _event(item, "expired", by=None)
                 expired += 1
     return went_public, expired

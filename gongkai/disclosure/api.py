@@ -22,7 +22,7 @@ from gongkai.catalogue.models import CatalogueItem, Category, Scope
 from gongkai.lib.text import clean_line
 
 from . import actions, board_cache
-from .models import DisclosureItem, Finding, State, WorkPlan
+from .models import ConfidentialityFinding, DisclosureItem, State, WorkPlan
 
 router = Router(tags=["disclosure"])
 
@@ -382,7 +382,9 @@ def send_back(request, item_id: int, payload: ReasonIn):
 def _finding(request, item_id: int, finding_id: int, *, mask: bool, reason: str = "") -> dict:
     user = _user(request)
     item = _visible(user, item_id)
-    finding = get_object_or_404(Finding.objects.select_related("attachment"), pk=finding_id, item=item)
+    finding = get_object_or_404(
+        ConfidentialityFinding.objects.select_related("attachment"), pk=finding_id, item=item
+    )
     actions.resolve_finding(finding, by=user, mask=mask, reason=reason)
     return _detail(user, _visible(user, item_id))
 

@@ -192,7 +192,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Finding(models.Model):
+class ConfidentialityFinding(models.Model):
     """R13: one confidentiality hit, open until the reviewer masks or acknowledges it."""
 
     class Status(models.TextChoices):
@@ -215,6 +215,8 @@ class Finding(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("保密检查发现")
+        verbose_name_plural = _("保密检查发现")
         ordering = ["attachment_id", "start"]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 """Staff pages: prepare, submit, review, approve, publish, send back; change and withholding requests.
 Views parse and delegate to `actions`; `access` decides what each user may see and do."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,15 @@ from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role
 
 from . import actions, forms
-from .models import Attachment, ChangeRequest, DisclosureItem, Finding, State, Withholding, WorkPlan
+from .models import (
+    Attachment,
+    ChangeRequest,
+    ConfidentialityFinding,
+    DisclosureItem,
+    State,
+    Withholding,
+    WorkPlan,
+)
 
 CREATE_ROLES = {Role.CLERK, Role.SECRETARY}
 
@@ -134,67 +144,117 @@ def work_item(request, pk):
     )
 
 
-def _run_item_action(request, item, action):
-    """Parse the POST for one action and call it; returns the success message."""
-    user, post = request.user, request.POST
-    if action == "edit":
-        form = forms.EditForm(post)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        data = form.cleaned_data
-        actions.update_item(item, by=user, scope=data.pop("scope") or None, **data)
-        return _("已保存。")
-    if action == "attach":
-        form = forms.AttachmentForm(post, request.FILES)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        actions.add_attachment(
-            item, form.cleaned_data["file"], by=user, keep_inside=form.cleaned_data["keep_inside"]
-        )
-        return _("附件已上传。")
-    if action in ("detach", "keep-inside", "share"):
-        attachment = Attachment.objects.filter(item=item, pk=post.get("attachment")).first()
-        if attachment is None:
-            raise Http404
-        if action == "detach":
-            actions.remove_attachment(attachment, by=user)
-            return _("附件已删除。")
-        actions.set_keep_inside(attachment, action == "keep-inside", by=user)
-        return _("附件公开范围已调整。")
-    if action in ("mask", "acknowledge"):
-        finding = Finding.objects.filter(item=item, pk=post.get("finding")).first()
-        if finding is None:
-            raise Http404
-        actions.resolve_finding(finding, by=user, mask=action == "mask", reason=post.get("reason", ""))
-        return _("已处理。")
-    if action == "send-back":
-        actions.send_back_item(item, by=user, reason=post.get("reason", ""))
-        return _("已退回。")
-    if action == "request-change":
-        form = forms.ChangeRequestForm(post)
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        actions.request_change(item, by=user, **form.cleaned_data)
-        return _("申请已提交，待目录制定单位批准。")
-    simple = {
-        "submit": (actions.submit_item, _("已提交审核。")),
-        "review": (actions.review_item, _("已审核通过。")),
-        "approve": (actions.approve_item, _("已审批通过。")),
-        "publish": (actions.publish_item, _("已公开。")),
-    }
-    if action not in simple:
-        raise Http404
-    fn, message = simple[action]
-    fn(item, by=user)
-    return message
+def _valid(form):
+    """The form's cleaned data, or its errors as the refusal run_action shows."""
+    if not form.is_valid():
+        raise ValidationError([e for errs in form.errors.values() for e in errs])
+    return form.cleaned_data
 
 
-@login_required
-@require_POST
-def item_action(request, pk, action):
-    item = _staff_item(request.user, pk)
-    run_action(request, lambda: _run_item_action(request, item, action), success=lambda message: message)
-    return redirect("disclosure:work_item", pk=item.pk)
+def item_action(fn):
+    """One POST on an item of the user's work: the item (404 unless the user works on it), the action
+    run with run_action (its refusal or `fn`'s success text shown), then back to the item's page."""
+
+    @login_required
+    @require_POST
+    @functools.wraps(fn)
+    def view(request, pk):
+        item = _staff_item(request.user, pk)
+        run_action(request, lambda: fn(request, item), success=lambda text: text)
+        return redirect("disclosure:work_item", pk=item.pk)
+
+    return view
+
+
+def _attachment(request, item) -> Attachment:
+    return access.get_or_404(Attachment.objects.filter(item=item), pk=request.POST.get("attachment"))
+
+
+def _finding(request, item) -> ConfidentialityFinding:
+    return access.get_or_404(ConfidentialityFinding.objects.filter(item=item), pk=request.POST.get("finding"))
+
+
+@item_action
+def edit_item(request, item):
+    data = _valid(forms.EditForm(request.POST))
+    actions.update_item(item, by=request.user, scope=data.pop("scope") or None, **data)
+    return _("已保存。")
+
+
+@item_action
+def attach(request, item):
+    data = _valid(forms.AttachmentForm(request.POST, request.FILES))
+    actions.add_attachment(item, data["file"], by=request.user, keep_inside=data["keep_inside"])
+    return _("附件已上传。")
+
+
+@item_action
+def detach(request, item):
+    actions.remove_attachment(_attachment(request, item), by=request.user)
+    return _("附件已删除。")
+
+
+@item_action
+def keep_inside(request, item):
+    actions.set_keep_inside(_attachment(request, item), True, by=request.user)
+    return _("附件公开范围已调整。")
+
+
+@item_action
+def share(request, item):
+    actions.set_keep_inside(_attachment(request, item), False, by=request.user)
+    return _("附件公开范围已调整。")
+
+
+@item_action
+def mask(request, item):
+    actions.resolve_finding(
+        _finding(request, item), by=request.user, mask=True, reason=request.POST.get("reason", "")
+    )
+    return _("已处理。")
+
+
+@item_action
+def acknowledge(request, item):
+    finding = _finding(request, item)
+    actions.resolve_finding(finding, by=request.user, mask=False, reason=request.POST.get("reason", ""))
+    return _("已处理。")
+
+
+@item_action
+def submit(request, item):
+    actions.submit_item(item, by=request.user)
+    return _("已提交审核。")
+
+
+@item_action
+def review(request, item):
+    actions.review_item(item, by=request.user)
+    return _("已审核通过。")
+
+
+@item_action
+def approve(request, item):
+    actions.approve_item(item, by=request.user)
+    return _("已审批通过。")
+
+
+@item_action
+def publish(request, item):
+    actions.publish_item(item, by=request.user)
+    return _("已公开。")
+
+
+@item_action
+def send_back(request, item):
+    actions.send_back_item(item, by=request.user, reason=request.POST.get("reason", ""))
+    return _("已退回。")
+
+
+@item_action
+def request_change(request, item):
+    actions.request_change(item, by=request.user, **_valid(forms.ChangeRequestForm(request.POST)))
+    return _("申请已提交，待目录制定单位批准。")
 
 
 @login_required
@@ -247,9 +307,7 @@ def decide_request(request, kind, pk, decision):
     models = {"change": ChangeRequest, "plan": WorkPlan, "withholding": Withholding}
     if kind not in models:
         raise Http404
-    obj = models[kind].objects.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
+    obj = access.get_or_404(models[kind].objects, pk=pk)
     if kind == "change":
         if not access.can(request.user, "item.decide_change", obj.item):
             raise Http404

@@ -1,19 +1,24 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
+# The public's pages under feedback/, handlers' pages under work/feedback/ (every staff page: work/<area>/).
 app_name = "feedback"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("new/", views.new, name="new"),
-    path("track/", views.track, name="track"),
-    path("replies/", views.replies, name="replies"),
-    path("work/", views.work, name="work"),
-    path("work/record/", views.record, name="record"),
-    path("work/<int:pk>/", views.case_detail, name="case"),
-    path("work/<int:pk>/note/", views.add_note, name="note"),
-    path("work/<int:pk>/reply/", views.reply, name="reply"),
-    path("work/<int:pk>/publish/", views.publish, name="publish"),
-    path("work/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
-    path("work/<int:pk>/route/", views.route, name="route"),
+    path("feedback/", views.index, name="index"),
+    path("feedback/new/", views.new, name="new"),
+    path("feedback/track/", views.track, name="track"),
+    path("feedback/replies/", views.replies, name="replies"),
+    path("work/feedback/", views.work, name="work"),
+    path("work/feedback/record/", views.record, name="record"),
+    path("work/feedback/<int:pk>/", views.case_detail, name="case"),
+    path("work/feedback/<int:pk>/note/", views.add_note, name="note"),
+    path("work/feedback/<int:pk>/reply/", views.reply, name="reply"),
+    path("work/feedback/<int:pk>/publish/", views.publish, name="publish"),
+    path("work/feedback/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
+    path("work/feedback/<int:pk>/route/", views.route, name="route"),
+    # Old addresses (bookmarks, links in notifications) follow the pages.
+    path("feedback/work/", RedirectView.as_view(pattern_name="feedback:work", query_string=True)),
+    path("feedback/work/<int:pk>/", RedirectView.as_view(pattern_name="feedback:case")),
 ]

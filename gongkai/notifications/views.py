@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from gongkai import access
 
 from .actions import mark_read
 from .models import Notification
@@ -21,9 +22,7 @@ def inbox(request):
 @require_POST
 def open_notification(request, pk):
     """Mark it read and follow its link (only to this site)."""
-    notification = Notification.objects.filter(user=request.user, pk=pk).first()
-    if notification is None:
-        raise Http404
+    notification = access.get_or_404(Notification.objects.filter(user=request.user), pk=pk)
     mark_read(request.user, pk)
     url = notification.url
     if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):

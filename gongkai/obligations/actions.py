@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import CatalogueItem, CatalogueVersion, Timing
-from gongkai.lib import workdays
+from gongkai.lib import bulk, workdays
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
-from . import bulk, calendar, summary
+from . import calendar, summary
 from .models import CalendarOverride, CalendarYear, Kind, Obligation
 from .periods import periods
 
@@ -95,7 +95,7 @@ def generate_obligations(year: int, orgs=None) -> int:
                         calendar_not_covered=uncovered,
                     )
                 )
-    bulk.upsert(Obligation, rows, conflict=["org", "catalogue_item", "key"])  # existing rows stay
+    bulk.insert(Obligation, rows, conflict=["org", "catalogue_item", "key"])  # existing rows stay
     summary.refresh(Q(year=year) if orgs is None else Q(year=year, org_id__in=orgs.values("pk")))
     return len(rows)
 

@@ -22,9 +22,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Min, Q
 
+from gongkai.lib import bulk
 from gongkai.orgs.models import Organisation
 
-from . import bulk
 from .models import ComplianceRollup, ComplianceSummary, Obligation, Status
 from .status import due_soon_limit, today
 
@@ -157,7 +157,7 @@ def refresh(q: Q | None = None, on: date | None = None, overrides=None) -> int:
     Run inside the caller's transaction; the rollup rows are locked while they change."""
     rows = _rows(q or Q(), on or today(), overrides)
     before = _previous(rows)
-    bulk.upsert(
+    bulk.insert(
         ComplianceSummary,
         rows,
         conflict=["org", "catalogue_item", "year"],

@@ -308,9 +308,7 @@ def calendar_page(request):
 def delete_override(request, pk):
     if not access.can(request.user, "calendar.manage"):
         raise Http404
-    override = CalendarOverride.objects.filter(pk=pk).first()
-    if override is None:
-        raise Http404
+    override = access.get_or_404(CalendarOverride.objects, pk=pk)
     moved = actions.delete_override(override, by=request.user)
     messages.success(request, _("已删除该日调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
     return redirect("obligations:calendar")

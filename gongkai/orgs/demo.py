@@ -1,8 +1,10 @@
 """Demo organisations, people and the leading group, as the plan names them. Idempotent."""
 
+import functools
 import random
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SectorType
@@ -81,11 +83,17 @@ def _org(code, name, level, sector, parent):
     return Organisation.objects.add_child(Organisation.objects.get(pk=parent.pk), fields)
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    # Argon2 is slow by design: the demo's one password is hashed once, not once per person.
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username, name, rng=None):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=username, defaults={"display_name": name})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         if rng is not None:
             user.phone = "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
         user.save()

@@ -23,9 +23,9 @@ from .models import (
     Commitment,
     CommitmentKind,
     EvaluationCampaign,
-    Finding,
     FindingStatus,
     Inspection,
+    InspectionFinding,
     Participation,
     Phase,
     RolloutPhase,
@@ -148,7 +148,7 @@ def rectification_due(start: date, days: int) -> date:
 @transaction.atomic
 def add_finding(
     inspection: Inspection, *, by, text: str, rectification_required: bool, deadline_days: int | None
-) -> Finding:
+) -> InspectionFinding:
     """A finding; with rectification, due N working days after today (R15 calendar)."""
     access.require(by, "oversight.inspect", inspection.org, message=_("只有领导小组办公室可以登记检查发现。"))
     text = clean_text(text, field=_("发现问题"), max_length=2000)
@@ -161,7 +161,7 @@ def add_finding(
         due = rectification_due(timezone.localdate(), deadline_days)
     else:
         deadline_days = None
-    finding = Finding.objects.create(
+    finding = InspectionFinding.objects.create(
         inspection=inspection,
         org=inspection.org,
         org_path=inspection.org_path,
@@ -182,7 +182,7 @@ def add_finding(
 
 
 @transaction.atomic
-def respond_finding(finding: Finding, *, by, text: str) -> Finding:
+def respond_finding(finding: InspectionFinding, *, by, text: str) -> InspectionFinding:
     """The organisation (clerk or secretary) reports what it rectified."""
     finding = locked(finding)
     access.require(by, "oversight.respond", finding, message=_("只有本组织的联络员或书记可以反馈整改情况。"))
@@ -202,7 +202,7 @@ def respond_finding(finding: Finding, *, by, text: str) -> Finding:
 
 
 @transaction.atomic
-def verify_finding(finding: Finding, *, by, close: bool, note: str = "") -> Finding:
+def verify_finding(finding: InspectionFinding, *, by, close: bool, note: str = "") -> InspectionFinding:
     """The inspector closes the order (销号) or sends it back with a reason and a new deadline."""
     finding = locked(finding)
     access.require(by, "oversight.verify", finding, message=_("只有领导小组办公室可以核验整改。"))
@@ -233,7 +233,7 @@ def verify_finding(finding: Finding, *, by, close: bool, note: str = "") -> Find
     return finding
 
 
-def _finding_url(finding: Finding) -> str:
+def _finding_url(finding: InspectionFinding) -> str:
     from django.urls import reverse
 
     return reverse("oversight:inspection", args=[finding.inspection_id])
@@ -261,7 +261,7 @@ def office_users(org: Organisation):
     )
 
 
-def _notify_inspectors(finding: Finding, title: str, *, key: str, body: str = "") -> int:
+def _notify_inspectors(finding: InspectionFinding, title: str, *, key: str, body: str = "") -> int:
     from gongkai.notifications.actions import notify
 
     n = 0
@@ -276,14 +276,14 @@ def escalate_overdue(on: date | None = None) -> int:
     on = on or timezone.localdate()
     count = 0
     ids = list(
-        Finding.objects.filter(
+        InspectionFinding.objects.filter(
             rectification_required=True, status__in=OWED, due_date__lt=on, escalated_at__isnull=True
         ).values_list("pk", flat=True)
     )
     for pk in ids:
         with transaction.atomic():
             finding = (
-                Finding.objects.select_for_update()
+                InspectionFinding.objects.select_for_update()
                 .filter(pk=pk, status__in=OWED, escalated_at__isnull=True, due_date__lt=on)
                 .select_related("org")
                 .first()

@@ -61,10 +61,10 @@ def supervised_rows(user, year: int, on=None):
 
 
 def open_findings(user):
-    from .models import OWED, Finding, FindingStatus
+    from .models import OWED, FindingStatus, InspectionFinding
 
     return (
-        Finding.objects.filter(
+        InspectionFinding.objects.filter(
             access.path_q("org_path", access.oversight_paths(user)), rectification_required=True
         )
         .filter(Q(status__in=OWED) | Q(status=FindingStatus.RESPONDED))

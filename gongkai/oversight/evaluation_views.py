@@ -28,10 +28,7 @@ def _visible_campaigns(user, now):
 
 
 def _campaign_or_404(user, pk, now):
-    campaign = _visible_campaigns(user, now).select_related("committee").filter(pk=pk).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+    return access.get_or_404(_visible_campaigns(user, now).select_related("committee"), pk=pk)
 
 
 def campaign_list(request):

@@ -16,7 +16,7 @@ from gongkai.orgs.models import Organisation, Role
 
 from . import actions
 from .forms import FindingForm, InspectionForm, RespondForm, VerifyForm
-from .models import Finding, FindingStatus
+from .models import FindingStatus, InspectionFinding
 
 
 def _inspector_orgs(user):
@@ -53,10 +53,7 @@ def inspection_list(request):
 
 
 def _inspection_or_404(user, pk):
-    inspection = access.visible_inspections(user).select_related("org", "inspector").filter(pk=pk).first()
-    if inspection is None:
-        raise Http404
-    return inspection
+    return access.get_or_404(access.visible_inspections(user).select_related("org", "inspector"), pk=pk)
 
 
 @login_required
@@ -118,14 +115,8 @@ def add_finding(request, pk):
 
 
 def _finding_or_404(user, pk):
-    finding = (
-        Finding.objects.filter(access.path_q("org_path", access.oversight_paths(user)), pk=pk)
-        .select_related("org")
-        .first()
-    )
-    if finding is None:
-        raise Http404
-    return finding
+    visible = InspectionFinding.objects.filter(access.path_q("org_path", access.oversight_paths(user)))
+    return access.get_or_404(visible.select_related("org"), pk=pk)
 
 
 @login_required

@@ -113,7 +113,7 @@ class FindingStatus(models.TextChoices):
 OWED = (FindingStatus.OPEN, FindingStatus.SENT_BACK)
 
 
-class Finding(models.Model):
+class InspectionFinding(models.Model):
     """R21: a problem found; may order rectification within N working days."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gongkai.obligations.models import Kind, Obligation
 from gongkai.orgs.models import Organisation, SectorType
 
-from .models import OWED, Commitment, CommitmentKind, Finding, RolloutPlan
+from .models import OWED, Commitment, CommitmentKind, InspectionFinding, RolloutPlan
 
 
 def _count(qs) -> Coalesce:
@@ -30,7 +30,9 @@ def annotate_orgs(qs, year: int, on: date):
     """Per-organisation oversight facts, all as subqueries of one SELECT."""
     long_term = Obligation.objects.filter(org_id=OuterRef("pk"), kind=Kind.LONG_TERM, year=year)
     published = Commitment.objects.filter(org_id=OuterRef("pk"), published_at__isnull=False)
-    owed = Finding.objects.filter(org_id=OuterRef("pk"), rectification_required=True, status__in=OWED)
+    owed = InspectionFinding.objects.filter(
+        org_id=OuterRef("pk"), rectification_required=True, status__in=OWED
+    )
     return qs.annotate(
         lt_total=_count(long_term),
         lt_open=_count(long_term.filter(fulfilled_on__isnull=True)),

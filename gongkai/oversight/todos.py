@@ -10,7 +10,7 @@ from gongkai import access
 from gongkai.obligations.todos import Todo, register_todo_provider
 from gongkai.orgs.models import Role
 
-from .models import OWED, Finding, FindingStatus
+from .models import OWED, FindingStatus, InspectionFinding
 
 
 @register_todo_provider
@@ -25,7 +25,7 @@ def rectification_todos(user, on: date) -> list[Todo]:
     if office:
         q |= access.path_q("org_path", office) & Q(status=FindingStatus.RESPONDED)
     out = []
-    for f in Finding.objects.filter(q, rectification_required=True).select_related("org")[:500]:
+    for f in InspectionFinding.objects.filter(q, rectification_required=True).select_related("org")[:500]:
         owed = f.status in OWED
         overdue = f.is_overdue(on)
         out.append(

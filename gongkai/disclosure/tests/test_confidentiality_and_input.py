@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from gongkai.catalogue.models import Scope
 from gongkai.disclosure import actions
-from gongkai.disclosure.models import DisclosureItem, Finding, State
+from gongkai.disclosure.models import ConfidentialityFinding, DisclosureItem, State
 from gongkai.disclosure.tests.factories import catalogue_item_for, make_item, staff
 from gongkai.lib.errors import NotAllowed
 from gongkai.lib.tests.test_extract import ID_NUMBER, make_docx, make_pdf
@@ -67,7 +67,9 @@ def test_acknowledged_hit_needs_a_reason_and_then_allows_approval(tree):
     with pytest.raises(ValidationError, match="请填写理由"):
         actions.resolve_finding(finding, by=item.reviewer, mask=False, reason="  ")
     actions.resolve_finding(finding, by=item.reviewer, mask=False, reason="“内部”为通知类别，不涉密")
-    assert Finding.objects.get(pk=finding.pk).status == Finding.Status.ACKNOWLEDGED
+    assert (
+        ConfidentialityFinding.objects.get(pk=finding.pk).status == ConfidentialityFinding.Status.ACKNOWLEDGED
+    )
     actions.approve_item(item, by=staff(tree.a, Role.SECRETARY))
 
 

@@ -8,14 +8,14 @@ import pytest
 from openpyxl import load_workbook
 
 from gongkai.accounts.models import ApiToken
-from gongkai.conftest import make_org
+from gongkai.conftest import at, make_org
 from gongkai.disclosure.models import State
 from gongkai.disclosure.tests.factories import make_item
 from gongkai.obligations import actions, compliance
 from gongkai.obligations.models import Obligation, Status
 from gongkai.obligations.status import with_status
 
-from .helpers import at, catalogue, d
+from .factories import catalogue, d
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@
 import pytest
 
 from gongkai.audit.models import AuditEntry
-from gongkai.conftest import UserFactory, grant
+from gongkai.conftest import UserFactory, at, grant
 from gongkai.lib import workdays
 from gongkai.obligations import actions
 from gongkai.obligations.calendar import current_overrides
 from gongkai.obligations.models import CalendarOverride, CalendarYear, Obligation
 from gongkai.orgs.models import Role
 
-from .helpers import at, catalogue, d
+from .factories import catalogue, d
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from gongkai.conftest import UserFactory, grant, make_org
+from gongkai.conftest import UserFactory, at, grant, make_org
 from gongkai.disclosure import actions as disclosure
 from gongkai.disclosure.models import State, Withholding
 from gongkai.disclosure.tests.factories import make_item
@@ -12,7 +12,7 @@ from gongkai.obligations.models import Kind, Obligation, Status
 from gongkai.obligations.status import with_status
 from gongkai.orgs.models import Role
 
-from .helpers import at, catalogue, d
+from .factories import catalogue, d
 
 pytestmark = pytest.mark.django_db
 

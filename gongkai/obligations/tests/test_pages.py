@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from gongkai.audit.models import AuditEntry
-from gongkai.conftest import UserFactory, grant, make_org
+from gongkai.conftest import UserFactory, at, grant, make_org
 from gongkai.disclosure.models import State
 from gongkai.disclosure.tests.factories import make_item
 from gongkai.notifications.models import Notification
@@ -13,7 +13,7 @@ from gongkai.obligations.digest import send_digest
 from gongkai.obligations.models import CalendarYear, Obligation
 from gongkai.orgs.models import Role
 
-from .helpers import at, catalogue, d
+from .factories import catalogue, d
 
 pytestmark = pytest.mark.django_db
 

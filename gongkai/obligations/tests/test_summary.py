@@ -7,7 +7,7 @@ import pytest
 
 from gongkai.accounts.models import ApiToken
 from gongkai.catalogue.models import Scope
-from gongkai.conftest import UserFactory, make_org
+from gongkai.conftest import UserFactory, at, make_org
 from gongkai.disclosure import actions as disclosure
 from gongkai.disclosure.models import State, Withholding
 from gongkai.disclosure.tests.factories import make_item
@@ -15,7 +15,7 @@ from gongkai.obligations import actions, compliance, summary
 from gongkai.obligations.models import ComplianceRollup, ComplianceSummary, Obligation, Status
 from gongkai.orgs.models import Organisation
 
-from .helpers import at, catalogue, d
+from .factories import catalogue, d
 
 pytestmark = pytest.mark.django_db
 COUNTS = [s.value for s in Status]

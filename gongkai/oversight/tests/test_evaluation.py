@@ -6,12 +6,10 @@ import pytest
 from django.db import models
 
 from gongkai.audit.models import AuditEntry
-from gongkai.conftest import UserFactory, grant
+from gongkai.conftest import UserFactory, at, bearer, grant, moment
 from gongkai.orgs.models import Role
 from gongkai.oversight import actions
 from gongkai.oversight.models import Ballot, Choice, EvaluationCampaign, Participation
-
-from .helpers import at, bearer, moment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from gongkai.conftest import UserFactory, grant
+from gongkai.conftest import UserFactory, bearer, grant
 from gongkai.orgs.models import Role
 from gongkai.oversight import actions
 from gongkai.oversight.models import Commitment, SupervisorAssignment
-
-from .helpers import bearer
 
 pytestmark = pytest.mark.django_db
 STATIC = Path(__file__).resolve().parents[1] / "static" / "oversight"

@@ -6,12 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gongkai.audit.models import AuditEntry
+from gongkai.conftest import at
 from gongkai.notifications.models import Notification
 from gongkai.obligations.todos import todos_for
 from gongkai.oversight import actions
-from gongkai.oversight.models import Finding, FindingStatus
-
-from .helpers import at
+from gongkai.oversight.models import FindingStatus, InspectionFinding
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,7 @@ def test_only_the_office_inspects_and_bad_input_saves_nothing(tree, people, orde
             )
         with pytest.raises(actions.ActionError, match="晚于今天"):
             actions.create_inspection(tree.a, by=people.inspector_c, on=date(2026, 12, 1), summary="x")
-    assert Finding.objects.count() == 1
+    assert InspectionFinding.objects.count() == 1
 
 
 def test_respond_then_close_or_send_back(client, tree, people, order):
@@ -97,7 +96,7 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
     order.refresh_from_db()
     assert order.status == FindingStatus.CLOSED
     actions_logged = list(
-        AuditEntry.objects.filter(object_type="oversight.finding").values_list("action", flat=True)
+        AuditEntry.objects.filter(object_type="oversight.inspectionfinding").values_list("action", flat=True)
     )
     assert actions_logged.count("oversight.verify") == 2 and actions_logged.count("oversight.respond") == 2
 

@@ -4,15 +4,13 @@ from datetime import date
 
 import pytest
 
-from gongkai.conftest import UserFactory, grant, make_org
+from gongkai.conftest import UserFactory, at, bearer, grant, make_org
 from gongkai.obligations import actions as obligation_actions
 from gongkai.obligations.models import Kind, Obligation
-from gongkai.obligations.tests.helpers import catalogue
+from gongkai.obligations.tests.factories import catalogue
 from gongkai.orgs.models import Organisation, Role, SectorType
 from gongkai.oversight import actions, demo, rollout
 from gongkai.oversight.models import Commitment, CommitmentKind
-
-from .helpers import at, bearer
 
 pytestmark = pytest.mark.django_db
 

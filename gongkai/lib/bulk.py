@@ -1,8 +1,9 @@
-"""INSERT … ON CONFLICT over many rows: one prepared statement run by executemany on SQLite,
-COPY and one INSERT … SELECT on PostgreSQL. Django's bulk_create splits
+"""The one bulk-insert helper: many rows (optionally … ON CONFLICT) as one prepared statement run by
+executemany on SQLite, COPY and one INSERT … SELECT on PostgreSQL. Django's bulk_create splits
 rows into batches of 999 parameters on SQLite (about 50 obligations) and compiles each batch: for a
 year of obligations that is most of the time (the same trick as disclosure's generate_data)."""
 
+import functools
 from types import SimpleNamespace
 
 from django.db import connection
@@ -28,14 +29,16 @@ class Row(SimpleNamespace):
     instances costs more than inserting them."""
 
 
-def upsert(model, objs, conflict: list[str], update: list[str] | None = None) -> None:
-    """Insert `objs` (Row or model instances); on a conflict over the columns `conflict`, do nothing
-    (update=None) or overwrite the columns `update`. Missing fields take their default;
-    auto_now(_add) fields are set to now."""
+def insert(
+    model, objs, *, conflict: list[str] | None = None, update: list[str] | None = None, with_pk=False
+) -> None:
+    """Insert `objs` (Row or model instances, or dicts keyed by attname). With `conflict` (columns), a
+    conflicting row does nothing (update=None) or overwrites the columns `update`. Missing fields take
+    their default; auto_now(_add) fields are set to now. `with_pk`: the rows carry their primary key."""
     if not objs:
         return
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     defaults = {
         f.attname: now
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
@@ -52,14 +55,19 @@ def upsert(model, objs, conflict: list[str], update: list[str] | None = None) ->
     head = "INSERT INTO {} ({}) VALUES ".format(
         qn(model._meta.db_table), ", ".join(qn(f.column) for f in fields)
     )
-    tail = " ON CONFLICT ({}) {}".format(", ".join(qn(column[c]) for c in conflict), action)
+    tail = (
+        ""
+        if conflict is None
+        else " ON CONFLICT ({}) {}".format(", ".join(qn(column[c]) for c in conflict), action)
+    )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     pairs = list(zip([f.attname for f in fields], _converters(fields), strict=True))
     rows = []
     for o in objs:
         row = []
+        get = o.get if isinstance(o, dict) else functools.partial(getattr, o)
         for name, convert in pairs:
-            v = getattr(o, name, defaults[name])
+            v = get(name, defaults[name])
             row.append(convert(v) if convert and v is not None else v)
         rows.append(tuple(row))
     if connection.vendor == "postgresql":

@@ -1,19 +1,9 @@
-"""Shared set-up for the obligations tests: a published catalogue at the tree's root, time travel."""
+"""Factories of the obligations tests: a published catalogue with one item of each timing."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-import time_machine
+from datetime import date
 
 from gongkai.catalogue.models import CatalogueItem, Category, Duration, Scope, Timing
 from gongkai.disclosure.tests.factories import make_catalogue
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(y, m, d, hour=10):
-    """Travel to a local moment (tick=False so deadlines do not drift during a test)."""
-    return time_machine.travel(datetime(y, m, d, hour, tzinfo=TZ), tick=False)
 
 
 def catalogue(org):
