@@ -23,9 +23,11 @@ run: migrate
 	$(BIN)/gongkai run_huey --workers 1 & huey=$$!; trap 'kill $$huey' EXIT INT TERM; \
 	$(BIN)/gongkai runserver 127.0.0.1:8000
 
+# ruff, then the import contracts of pyproject.toml (gongkai.lib imports no app; no cycles between apps).
 lint: install
 	$(BIN)/ruff check gongkai bench e2e
 	$(BIN)/ruff format --check gongkai bench e2e
+	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
 
 test: lint
 	$(BIN)/python -m pytest
