@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import access
@@ -221,28 +222,21 @@ def acknowledge(request, item):
     return _("已处理。")
 
 
-@item_action
-def submit(request, item):
-    actions.submit_item(item, by=request.user)
-    return _("已提交审核。")
+def _step(action, done):
+    """The view of one workflow step (R7) that needs nothing but the item."""
+
+    def step(request, item):
+        action(item, by=request.user)
+        return done
+
+    step.__name__ = action.__name__
+    return item_action(step)
 
 
-@item_action
-def review(request, item):
-    actions.review_item(item, by=request.user)
-    return _("已审核通过。")
-
-
-@item_action
-def approve(request, item):
-    actions.approve_item(item, by=request.user)
-    return _("已审批通过。")
-
-
-@item_action
-def publish(request, item):
-    actions.publish_item(item, by=request.user)
-    return _("已公开。")
+submit = _step(actions.submit_item, gettext_lazy("已提交审核。"))
+review = _step(actions.review_item, gettext_lazy("已审核通过。"))
+approve = _step(actions.approve_item, gettext_lazy("已审批通过。"))
+publish = _step(actions.publish_item, gettext_lazy("已公开。"))
 
 
 @item_action
@@ -298,40 +292,30 @@ def requests_page(request):
     )
 
 
+# The decisions of the queue: what is decided, and the rule that says who decides (R8, R11, R12).
+DECISIONS = {
+    "change": (ChangeRequest, "item.decide_change"),
+    "plan": (WorkPlan, "workplan.decide"),
+    "withholding": (Withholding, "withholding.decide"),
+}
+
+
 @login_required
 @require_POST
 def decide_request(request, kind, pk, decision):
-    yes = decision == "approve"
-    if decision not in ("approve", "reject"):
+    if kind not in DECISIONS or decision not in ("approve", "reject"):
         raise Http404
-    models = {"change": ChangeRequest, "plan": WorkPlan, "withholding": Withholding}
-    if kind not in models:
+    model, rule = DECISIONS[kind]
+    obj = access.get_or_404(model.objects, pk=pk)
+    if not access.can(request.user, rule, obj.item if kind == "change" else obj):
         raise Http404
-    obj = access.get_or_404(models[kind].objects, pk=pk)
-    if kind == "change":
-        if not access.can(request.user, "item.decide_change", obj.item):
-            raise Http404
-        run_action(
-            request, lambda: actions.decide_change(obj, by=request.user, approve=yes), success=_("已处理。")
-        )
-    elif kind == "plan":
-        if not access.can(request.user, "workplan.decide", obj):
-            raise Http404
-        note = request.POST.get("note", "")
-        run_action(
-            request,
-            lambda: actions.decide_work_plan(obj, by=request.user, approve=yes, note=note),
-            success=_("已处理。"),
-        )
-    else:
-        if not access.can(request.user, "withholding.decide", obj):
-            raise Http404
-        note = request.POST.get("note", "")
-        run_action(
-            request,
-            lambda: actions.decide_withholding(obj, by=request.user, accept=yes, note=note),
-            success=_("已处理。"),
-        )
+    yes, note, user = decision == "approve", request.POST.get("note", ""), request.user
+    decide = {
+        "change": lambda: actions.decide_change(obj, by=user, approve=yes),
+        "plan": lambda: actions.decide_work_plan(obj, by=user, approve=yes, note=note),
+        "withholding": lambda: actions.decide_withholding(obj, by=user, accept=yes, note=note),
+    }[kind]
+    run_action(request, decide, success=_("已处理。"))
     return redirect("disclosure:requests")
 
 

@@ -23,28 +23,20 @@ def erase_personal_data_daily():
 
 
 def remind(today=None) -> int:
-    """Open cases due within three working days, or overdue: each handler told once per due date."""
+    """Tell the handlers of each open case due within three working days, or overdue."""
     today = today or timezone.localdate()
-    count = 0
     cases = (
         FeedbackCase.objects.exclude(status=Status.REPLIED)
         .filter(due_date__lte=today + timedelta(days=HORIZON_DAYS))
         .select_related("org")
     )
-    for c in cases:
-        late = c.due_date < today
-        title = (_("意见反馈已超期：%(subject)s") if late else _("意见反馈即将到期：%(subject)s")) % {
-            "subject": c.subject
-        }
-        notices.send(
-            notices.handlers(c.org),
-            title,
-            _("办理期限 %(due)s。") % {"due": f"{c.due_date:%Y-%m-%d}"},
-            reverse("feedback:case", args=[c.pk]),
-            key=f"fk-due:{c.pk}:{c.due_date}:{late}",
-        )
-        count += 1
-    return count
+
+    def describe(c, late):
+        title = _("意见反馈已超期：%(subject)s") if late else _("意见反馈即将到期：%(subject)s")
+        body = _("办理期限 %(due)s。") % {"due": f"{c.due_date:%Y-%m-%d}"}
+        return title % {"subject": c.subject}, body, reverse("feedback:case", args=[c.pk]), f"fk-due:{c.pk}"
+
+    return notices.remind_handlers(list(cases), today, describe)
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))

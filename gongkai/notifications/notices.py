@@ -22,3 +22,13 @@ def send(users, title: str, body: str = "", url: str = "", key: str = "") -> Non
             notify(user, title, body, url, key=f"{key}:{user.pk}" if key else "")
 
     transaction.on_commit(deliver)
+
+
+def remind_handlers(cases, today, describe) -> int:
+    """Tell the handlers of each open case that it is due soon or overdue. `describe(case, late)` gives
+    (title, body, url, key); the key, with the due date, keeps it to one notice per case and date."""
+    for case in cases:
+        late = case.due_date < today
+        title, body, url, key = describe(case, late)
+        send(handlers(case.org), title, body, url, key=f"{key}:{case.due_date}:{late}")
+    return len(cases)
