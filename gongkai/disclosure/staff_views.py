@@ -3,7 +3,6 @@ Views parse and delegate to `actions`; `access` decides what each user may see a
 
 import functools
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -13,7 +12,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import access
-from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role
 
@@ -69,8 +67,9 @@ def new_item(request):
     form = forms.ItemForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            item = actions.create_item(
+        done = run_action(
+            request,
+            lambda: actions.create_item(
                 org,
                 by=request.user,
                 catalogue_item=data["catalogue_item"],
@@ -82,11 +81,12 @@ def new_item(request):
                 event_date=data["event_date"],
                 period_label=data["period_label"],
                 stage=data["stage"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("已保存草稿。"))
+            ),
+            success=_("已保存草稿。"),
+            form=form,
+        )
+        if done.ok:
+            item = done.value
             return redirect("disclosure:work_item", pk=item.pk)
     return render(request, "disclosure/item_form.html", {"form": form, "org": org})
 
@@ -325,12 +325,12 @@ def new_withholding(request):
     form = forms.WithholdingForm(request.POST or None, org=org)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            actions.file_withholding(org, data.pop("catalogue_item"), by=request.user, **data)
-        except ValidationError as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("已向上级党组织报备。"))
+        if run_action(
+            request,
+            lambda: actions.file_withholding(org, data.pop("catalogue_item"), by=request.user, **data),
+            success=_("已向上级党组织报备。"),
+            form=form,
+        ).ok:
             return redirect("disclosure:requests")
     return render(
         request,
@@ -344,12 +344,12 @@ def new_work_plan(request):
     org = _creatable_org(request.user, request.GET.get("org") or request.POST.get("org") or "")
     form = forms.WorkPlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            actions.submit_work_plan(org, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("工作方案已报送目录制定单位审核。"))
+        if run_action(
+            request,
+            lambda: actions.submit_work_plan(org, by=request.user, **form.cleaned_data),
+            success=_("工作方案已报送目录制定单位审核。"),
+            form=form,
+        ).ok:
             return redirect("disclosure:requests")
     return render(
         request, "disclosure/simple_form.html", {"form": form, "org": org, "title": _("目录外事项工作方案")}

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from gongkai import access
 from gongkai.catalogue.models import CatalogueItem, Category, Timing
 from gongkai.lib import spreadsheet
+from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role, SectorType
 
 from . import actions, compliance
@@ -223,22 +223,26 @@ def register_event(request):
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.code == form.cleaned_data["org"])
         item = next(i for i in items if i.pk == form.cleaned_data["catalogue_item"])
-        try:
-            obligation = actions.register_event(
+
+        def registered(obligation):
+            due = obligation.due_date.isoformat() if obligation.due_date else _("工作日历未覆盖")
+            return _("已登记，应于 %(due)s 前公开。") % {"due": due}
+
+        done = run_action(
+            request,
+            lambda: actions.register_event(
                 org,
                 item,
                 by=request.user,
                 event_date=form.cleaned_data["event_date"],
                 note=form.cleaned_data["note"],
                 stage=form.cleaned_data["stage"].strip(),
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            due = obligation.due_date.isoformat() if obligation.due_date else _("工作日历未覆盖")
-            messages.success(request, _("已登记，应于 %(due)s 前公开。") % {"due": due})
-            return redirect(f"{_list_url()}?org={org.code}&year={obligation.year}")
+            ),
+            success=registered,
+            form=form,
+        )
+        if done.ok:
+            return redirect(f"{_list_url()}?org={org.code}&year={done.value.year}")
     return render(request, "obligations/register_event.html", {"form": form})
 
 
@@ -255,34 +259,33 @@ def calendar_page(request):
         raise Http404
     year_form = YearScheduleForm(prefix="y")
     day_form = OverrideForm(prefix="d")
-    if request.method == "POST":
-        try:
-            if "y-year" in request.POST:
-                year_form = YearScheduleForm(request.POST, prefix="y")
-                if year_form.is_valid():
-                    d = year_form.cleaned_data
-                    moved = actions.enter_year_schedule(
-                        d["year"], d["holidays"], d["workdays"], by=request.user
-                    )
-                    messages.success(
-                        request,
-                        _("%(year)s 年放假安排已录入，%(n)s 个未完成义务的截止日期已重新计算。")
-                        % {"year": d["year"], "n": moved},
-                    )
-                    return redirect("obligations:calendar")
-            elif "d-date" in request.POST:
-                day_form = OverrideForm(request.POST, prefix="d")
-                if day_form.is_valid():
-                    d = day_form.cleaned_data
-                    moved = actions.set_override(
-                        d["date"], d["is_working_day"], note=d["note"], by=request.user
-                    )
-                    messages.success(request, _("已调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
-                    return redirect("obligations:calendar")
-        except ValidationError as exc:
-            target = year_form if "y-year" in request.POST else day_form
-            for m in exc.messages:
-                target.add_error(None, m)
+    if request.method == "POST" and "y-year" in request.POST:
+        year_form = YearScheduleForm(request.POST, prefix="y")
+        if year_form.is_valid():
+            d = year_form.cleaned_data
+            done = run_action(
+                request,
+                lambda: actions.enter_year_schedule(d["year"], d["holidays"], d["workdays"], by=request.user),
+                success=lambda moved: (
+                    _("%(year)s 年放假安排已录入，%(n)s 个未完成义务的截止日期已重新计算。")
+                    % {"year": d["year"], "n": moved}
+                ),
+                form=year_form,
+            )
+            if done.ok:
+                return redirect("obligations:calendar")
+    elif request.method == "POST" and "d-date" in request.POST:
+        day_form = OverrideForm(request.POST, prefix="d")
+        if day_form.is_valid():
+            d = day_form.cleaned_data
+            done = run_action(
+                request,
+                lambda: actions.set_override(d["date"], d["is_working_day"], note=d["note"], by=request.user),
+                success=lambda moved: _("已调整，%(n)s 个截止日期已重新计算。") % {"n": moved},
+                form=day_form,
+            )
+            if done.ok:
+                return redirect("obligations:calendar")
     overrides = CalendarOverride.objects.select_related("updated_by").order_by("-date")[:400]
     years = CalendarYear.objects.select_related("entered_by")
     from gongkai.lib import workdays

@@ -1,7 +1,6 @@
 """R22: evaluation campaigns, the secret vote, and results published after the close."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
+from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role
 
 from . import actions
@@ -62,20 +62,21 @@ def campaign_list(request):
         form.fields["orgs"].choices = [(o.code, o.name) for o in orgs]
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
-            try:
-                campaign = actions.create_campaign(
+            done = run_action(
+                request,
+                lambda: actions.create_campaign(
                     committee,
                     by=request.user,
                     title=d["title"],
                     opens_at=d["opens_at"],
                     closes_at=d["closes_at"],
                     orgs=[o for o in orgs if o.code in set(d["orgs"])],
-                )
-            except ValidationError as exc:
-                for m in exc.messages:
-                    form.add_error(None, m)
-            else:
-                messages.success(request, _("评议活动已发起。"))
+                ),
+                success=_("评议活动已发起。"),
+                form=form,
+            )
+            if done.ok:
+                campaign = done.value
                 return redirect("oversight:campaign", campaign.pk)
     elif request.method == "POST":
         raise Http404
@@ -122,19 +123,18 @@ def campaign_detail(request, pk):
             form.fields["org"].initial = eligible[0].code
         if request.method == "POST" and form.is_valid():
             org = next(o for o in eligible if o.code == form.cleaned_data["org"])
-            try:
-                actions.vote(
+            if run_action(
+                request,
+                lambda: actions.vote(
                     campaign,
                     org,
                     user=request.user,
                     choice=form.cleaned_data["choice"],
                     comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as exc:
-                for m in exc.messages:
-                    form.add_error(None, m)
-            else:
-                messages.success(request, _("感谢参加评议，您的评议已匿名记录。"))
+                ),
+                success=_("感谢参加评议，您的评议已匿名记录。"),
+                form=form,
+            ).ok:
                 return redirect("oversight:campaign", campaign.pk)
     elif request.method == "POST":
         if has_voted:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -37,15 +36,16 @@ def inspection_list(request):
         form.fields["org"].choices = [(o.code, o.name) for o in orgs]
         if request.method == "POST" and form.is_valid():
             org = next(o for o in orgs if o.code == form.cleaned_data["org"])
-            try:
-                inspection = actions.create_inspection(
+            done = run_action(
+                request,
+                lambda: actions.create_inspection(
                     org, by=request.user, on=form.cleaned_data["date"], summary=form.cleaned_data["summary"]
-                )
-            except ValidationError as exc:
-                for m in exc.messages:
-                    form.add_error(None, m)
-            else:
-                messages.success(request, _("检查记录已登记，请继续登记发现的问题。"))
+                ),
+                success=_("检查记录已登记，请继续登记发现的问题。"),
+                form=form,
+            )
+            if done.ok:
+                inspection = done.value
                 return redirect("oversight:inspection", inspection.pk)
     elif request.method == "POST":
         raise Http404

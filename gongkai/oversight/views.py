@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib import spreadsheet
+from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation, Role, SectorType
 
 from . import actions, dashboard
@@ -132,15 +132,12 @@ def assignments(request):
         if request.method == "POST" and form.is_valid():
             org = next(o for o in orgs if o.code == form.cleaned_data["org"])
             user = next(u for u in supervisors if str(u.pk) == form.cleaned_data["supervisor"])
-            try:
-                actions.assign_supervisor(user, org, by=request.user, note=form.cleaned_data["note"])
-            except ValidationError as exc:
-                for m in exc.messages:
-                    form.add_error(None, m)
-            else:
-                messages.success(
-                    request, _("已安排 %(u)s 联系 %(o)s。") % {"u": _supervisor_label(user), "o": org.name}
-                )
+            if run_action(
+                request,
+                lambda: actions.assign_supervisor(user, org, by=request.user, note=form.cleaned_data["note"]),
+                success=_("已安排 %(u)s 联系 %(o)s。") % {"u": _supervisor_label(user), "o": org.name},
+                form=form,
+            ).ok:
                 return redirect("oversight:assignments")
     return render(request, "oversight/assignments.html", {"rows": rows, "form": form})
 
@@ -185,15 +182,14 @@ def commitments(request):
     form.fields["org"].choices = [(o.code, o.name) for o in orgs]
     if request.method == "POST" and form.is_valid():
         org = next(o for o in orgs if o.code == form.cleaned_data["org"])
-        try:
-            actions.publish_commitment(
+        if run_action(
+            request,
+            lambda: actions.publish_commitment(
                 org, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"], by=request.user
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            messages.success(request, _("承诺已在%(org)s公开栏公开。") % {"org": org.name})
+            ),
+            success=_("承诺已在%(org)s公开栏公开。") % {"org": org.name},
+            form=form,
+        ).ok:
             return redirect("oversight:commitments")
     existing = {
         (c.org_id, c.kind): c for c in Commitment.objects.filter(org__in=orgs, published_at__isnull=False)
@@ -242,14 +238,13 @@ def plan_edit(request):
         d = form.cleaned_data
         phases = {k: (d[f"{k}_start"], d[f"{k}_end"], d[f"{k}_note"]) for k in Phase.values}
         deadlines = {k: d[f"deadline_{k}"] for k in SectorType.values if d.get(f"deadline_{k}")}
-        try:
-            actions.set_plan(
+        if run_action(
+            request,
+            lambda: actions.set_plan(
                 committee, year, title=d["title"], phases=phases, deadlines=deadlines, by=request.user
-            )
-        except ValidationError as exc:
-            for m in exc.messages:
-                form.add_error(None, m)
-        else:
-            messages.success(request, _("推行计划已保存。"))
+            ),
+            success=_("推行计划已保存。"),
+            form=form,
+        ).ok:
             return redirect(f"{reverse('oversight:home')}?year={year}")
     return render(request, "oversight/plan.html", {"form": form, "year": year, "committee": committee})
