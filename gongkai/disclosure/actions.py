@@ -297,11 +297,7 @@ def approve_item(item, *, by, note=""):
             _("保密检查发现 %(n)s 处敏感信息尚未处理（如%(kind)s），请审核人遮盖或确认后再审批。")
             % {"n": len(blocking), "kind": confidentiality.KIND_LABELS.get(blocking[0].kind, "")}
         )
-    masked = [
-        confidentiality.Hit(f.kind, f.value, f.start, f.end, f.context)
-        for f in item.findings.filter(status=ConfidentialityFinding.Status.MASKED, attachment__isnull=True)
-    ]
-    item.published_body = confidentiality.apply_masks(item.body, masked)
+    item.published_body = item.masked_body()
     item.approver = by
     _move(item, "approve", by=by, note=note, fields=["approver", "published_body"])
     return item
@@ -406,7 +402,9 @@ def decide_change(request, *, by, approve: bool):
             notice=request.reason,
             author=request.requested_by,
         )
-        _event(new_version, "create", by=by, note=request.reason)
+        _copy_attachments(item, new_version)
+        # Issue 16.2: the new version is the requester's work; the approval is the owner's event below.
+        _event(new_version, "create", by=request.requested_by, note=request.reason)
     elif approve:
         item.ended_at = request.decided_at
         item.notice = request.reason
@@ -414,6 +412,21 @@ def decide_change(request, *, by, approve: bool):
         ports.archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
     _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
     return new_version
+
+
+def _copy_attachments(old: DisclosureItem, new: DisclosureItem) -> None:
+    """The correcting version starts with the old one's files (its own copies, so removing one from
+    the draft leaves the published version and the archive whole)."""
+    for a in old.attachments.all():
+        with default_storage.open(a.stored_name, "rb") as fh:
+            data = fh.read()
+        stored = default_storage.save(
+            f"attachments/{secrets.token_hex(16)}{filetypes.EXTENSIONS[a.kind]}", ContentFile(data)
+        )
+        Attachment.objects.create(
+            item=new, original_name=a.original_name, stored_name=stored, kind=a.kind, size=a.size,
+            sha256=a.sha256, text=a.text, keep_inside=a.keep_inside,
+        )  # fmt: skip
 
 
 @transaction.atomic

@@ -230,7 +230,7 @@ def _detail(user, item: DisclosureItem) -> dict:
                 "id": f.pk,
                 "kind": f.kind,
                 "attachment_id": f.attachment_id,
-                "context": f.context,
+                "context": f.shown_context(),
                 "status": f.status,
                 "reason": f.reason,
             }

@@ -170,6 +170,24 @@ class DisclosureItem(models.Model):
     def reader_body(self) -> str:
         return self.published_body if self.state != State.DRAFT and self.published_body else self.body
 
+    def masked_body(self) -> str:
+        """R13: the body with the reviewer's masks applied: what readers will get once approved."""
+        from gongkai.lib import confidentiality
+
+        masked = [
+            confidentiality.Hit(f.kind, f.value, f.start, f.end, f.context)
+            for f in self.findings.filter(
+                status=ConfidentialityFinding.Status.MASKED, attachment__isnull=True
+            )
+        ]
+        return confidentiality.apply_masks(self.body, masked) if masked else self.body
+
+    def preview_body(self) -> str:
+        """What the staff pages show: exactly what members will see (masks included, issue 16.3)."""
+        if self.state in (State.SUBMITTED, State.REVIEWED):
+            return self.masked_body()
+        return self.reader_body()
+
 
 class Attachment(models.Model):
     item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="attachments")
@@ -220,12 +238,20 @@ class ConfidentialityFinding(models.Model):
         ordering = ["attachment_id", "start"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.context}"
+        return f"{self.kind} {self.shown_context()}"
 
     def get_kind_label(self) -> str:
         from gongkai.lib.confidentiality import KIND_LABELS
 
         return KIND_LABELS.get(self.kind, self.kind)
+
+    def shown_context(self) -> str:
+        """Issue 16.3 / 13.6: once masked, the hit is masked in its context on every page too."""
+        if self.status != self.Status.MASKED:
+            return self.context
+        from gongkai.lib.confidentiality import mask_value
+
+        return self.context.replace(self.value, mask_value(self.kind, self.value))
 
     def blocks(self) -> bool:
         """Open, and on text that goes wider than the organisation."""

@@ -13,7 +13,7 @@ from gongkai.catalogue.models import Category, Scope
 from gongkai.lib import filetypes
 
 from . import board_cache
-from .models import Attachment, ItemEvent
+from .models import Attachment, DisclosureItem, ItemEvent, State
 
 
 def _by_category(items):
@@ -66,11 +66,14 @@ def detail(request, pk):
     cached = board_cache.get(request, board_cache.ALL)
     if cached is not None:
         return cached
-    item = access.get_item_or_404(
-        request.user,
-        pk,
-        access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
-    )
+    try:
+        item = access.get_item_or_404(
+            request.user,
+            pk,
+            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
+        )
+    except Http404:
+        return _ended(request, pk)
     attachments = access.visible_attachments(request.user, item)
     staff = access.can(request.user, "item.view_staff", item)
     events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
@@ -78,10 +81,47 @@ def detail(request, pk):
     response = render(
         request,
         "disclosure/detail.html",
-        {"item": item, "attachments": attachments, "events": events, "staff": staff, "now": now},
+        {
+            "item": item,
+            "attachments": attachments,
+            "events": events,
+            "staff": staff,
+            "now": now,
+            "newer": _current_version(request.user, item) if item.state == State.SUPERSEDED else None,
+        },
     )
     board_cache.put(request, board_cache.ALL, response, now, lambda: [item.public_from, item.expires_at])
     return response
+
+
+def _current_version(user, item):
+    """The newest version the same reader may open, following the chain of changes (R11)."""
+    visible = access.visible_items(user)
+    newer = None
+    for _hop in range(20):
+        item = DisclosureItem.objects.filter(supersedes=item).only("pk", "supersedes").first()
+        if item is None:
+            break
+        if visible.filter(pk=item.pk).exists():
+            newer = item
+    return newer
+
+
+def _ended(request, pk):
+    """Issue 16.2: a changed, revoked or terminated item's printed link (QR codes) keeps working for
+    the audience it had: a superseded version points to the current one, an ended one says why."""
+    item = access.get_item_or_404(
+        request.user, pk, access.visible_notices(request.user).select_related("org", "catalogue_item")
+    )
+    newer = _current_version(request.user, item) if item.state == State.SUPERSEDED else None
+    now = timezone.now()
+    response = render(
+        request,
+        "disclosure/detail.html",
+        {"item": item, "attachments": [], "events": None, "staff": False, "now": now, "newer": newer,
+         "ended": True},
+    )  # fmt: skip
+    return response  # not cached: when the newer version goes public the link must appear at once
 
 
 def download(request, pk, attachment_id):

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.models import Category
+from gongkai.lib import widgets
 from gongkai.orgs.models import SectorType
 
 from .models import Status
@@ -25,7 +26,7 @@ class YearScheduleForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=widgets.DateInput())
     is_working_day = forms.TypedChoiceField(
         label=_("调整为"),
         choices=[("0", _("放假")), ("1", _("上班"))],
@@ -38,7 +39,7 @@ class EventForm(forms.Form):
     org = forms.ChoiceField(label=_("党组织"))
     catalogue_item = forms.TypedChoiceField(label=_("目录事项"), coerce=int)
     stage = forms.CharField(label=_("阶段（分阶段公开事项必填）"), required=False, max_length=40)
-    event_date = forms.DateField(label=_("事项发生日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    event_date = forms.DateField(label=_("事项发生日期"), widget=widgets.DateInput())
     note = forms.CharField(label=_("事项说明"), max_length=200)
 
 

@@ -28,6 +28,7 @@ from .models import (
     InspectionFinding,
     Participation,
     Phase,
+    RectificationStep,
     RolloutPhase,
     RolloutPlan,
     SectorDeadline,
@@ -192,6 +193,10 @@ def respond_finding(finding: InspectionFinding, *, by, text: str) -> InspectionF
     finding.responded_at = timezone.now()
     finding.responded_by = by
     finding.save(update_fields=["response", "status", "responded_at", "responded_by"])
+    RectificationStep.objects.create(
+        finding=finding, kind=RectificationStep.Kind.RESPONSE, text=finding.response, by=by,
+        at=finding.responded_at,
+    )  # fmt: skip
     record(action="oversight.respond", obj=finding, actor=by)
     _notify_inspectors(
         finding,
@@ -220,6 +225,10 @@ def verify_finding(finding: InspectionFinding, *, by, close: bool, note: str = "
         finding.escalated_at = None
         fields += ["due_date", "escalated_at"]
     finding.save(update_fields=fields)
+    RectificationStep.objects.create(
+        finding=finding, kind=RectificationStep.Kind.CLOSED if close else RectificationStep.Kind.SENT_BACK,
+        text=note, by=by, at=finding.verified_at,
+    )  # fmt: skip
     record(action="oversight.verify", obj=finding, actor=by, data={"closed": close})
     from gongkai.notifications.actions import notify
 

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.lib import widgets
+
 from .models import Choice, CommitmentKind
 
 
 class InspectionForm(forms.Form):
     org = forms.ChoiceField(label=_("被检查党组织"))
-    date = forms.DateField(
-        label=_("检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("检查日期"), widget=widgets.DateInput())
     summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
 
@@ -43,11 +43,11 @@ class CampaignForm(forms.Form):
     title = forms.CharField(label=_("评议名称"), max_length=200)
     opens_at = forms.DateTimeField(
         label=_("开始时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=widgets.DateTimeInput(),
     )
     closes_at = forms.DateTimeField(
         label=_("结束时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=widgets.DateTimeInput(),
     )
     orgs = forms.MultipleChoiceField(label=_("参评党组织"), widget=forms.CheckboxSelectMultiple)
 
@@ -77,7 +77,7 @@ class PlanForm(forms.Form):
 
         from .models import Phase
 
-        date_widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        date_widget = widgets.DateInput()
         for value, label in Phase.choices:
             self.fields[f"{value}_start"] = forms.DateField(label=f"{label}{_('开始')}", widget=date_widget)
             self.fields[f"{value}_end"] = forms.DateField(label=f"{label}{_('结束')}", widget=date_widget)

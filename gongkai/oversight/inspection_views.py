@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,7 @@ from gongkai.orgs.models import Organisation, Role
 
 from . import actions
 from .forms import FindingForm, InspectionForm, RespondForm, VerifyForm
-from .models import FindingStatus, InspectionFinding
+from .models import FindingStatus, InspectionFinding, RectificationStep
 
 
 def _inspector_orgs(user):
@@ -59,7 +60,11 @@ def _inspection_or_404(user, pk):
 @login_required
 def inspection_detail(request, pk):
     inspection = _inspection_or_404(request.user, pk)
-    findings = list(inspection.findings.select_related("responded_by").all())
+    findings = list(
+        inspection.findings.prefetch_related(
+            Prefetch("steps", RectificationStep.objects.select_related("by"))
+        )
+    )
     today = timezone.localdate()
     can_inspect = access.can(request.user, "oversight.inspect", inspection.org)
     can_respond = bool(access.grants(request.user).roles_at(inspection.org) & {Role.CLERK, Role.SECRETARY})
@@ -70,6 +75,7 @@ def inspection_detail(request, pk):
             {
                 "finding": f,
                 "overdue": f.is_overdue(today),
+                "steps": list(f.steps.all()),
                 "respond_form": RespondForm(prefix=f"r{f.pk}")
                 if can_respond and f.status in ("open", "sent_back")
                 else None,

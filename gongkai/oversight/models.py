@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.orgs.models import Organisation, SectorType
@@ -148,6 +149,32 @@ class InspectionFinding(models.Model):
         return bool(
             self.rectification_required and self.status in OWED and self.due_date and self.due_date < on
         )
+
+
+class RectificationStep(models.Model):
+    """Issue 16.4: one turn of the rectification exchange, kept in order (a second response never
+    replaces the first, nor the note that sent it back)."""
+
+    class Kind(models.TextChoices):
+        RESPONSE = "response", _("整改情况")
+        SENT_BACK = "sent_back", _("退回重新整改")
+        CLOSED = "closed", _("核验销号")
+
+    finding = models.ForeignKey(InspectionFinding, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("内容"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("整改往来")
+        verbose_name_plural = _("整改往来")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
 class EvaluationCampaign(models.Model):

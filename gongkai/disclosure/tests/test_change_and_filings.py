@@ -62,9 +62,8 @@ def test_approved_change_opens_a_new_version_that_replaces_the_old_with_a_notice
     assert old.state == State.SUPERSEDED and old.notice == "实交人数统计有误，予以更正。"
     board = client.get("/orgs/TA/board/").content.decode()
     assert "（更正）" in board and "实交人数统计有误，予以更正。" in board
-    assert client.get(f"/items/{old.pk}/").status_code == 404, (
-        "the old version is for the archive, not the board"
-    )
+    old_page = client.get(f"/items/{old.pk}/").content.decode()  # issue 16.2: printed links keep working
+    assert "已更正，见新版本" in old_page and f'href="/items/{new.pk}/"' in old_page
     assert ChangeRequest.objects.get(pk=request.pk).filed_with == "党务公开工作领导小组"
 
 

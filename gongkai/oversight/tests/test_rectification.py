@@ -141,3 +141,26 @@ def test_inspections_are_hidden_outside_the_scope(client, tree, people, order):
         assert client.post(f"/oversight/findings/{order.pk}/respond/", {}).status_code == 404
     client.force_login(people.clerk_a)
     assert client.post(f"/oversight/findings/{order.pk}/verify/", {}).status_code == 404
+
+
+def test_a_second_response_keeps_the_first_and_the_return_note_in_order(client, order, people):
+    from gongkai.oversight.models import RectificationStep
+
+    with at(2026, 11, 3):
+        actions.respond_finding(order, by=people.clerk_a, text="已补充公开第三季度党费使用情况。")
+    with at(2026, 11, 4):
+        actions.verify_finding(order, by=people.inspector_c, close=False, note="缺少支出明细，请补充。")
+    with at(2026, 11, 5):
+        actions.respond_finding(order, by=people.clerk_a, text="已补充支出明细表。")
+    steps = list(RectificationStep.objects.filter(finding=order).values_list("kind", "text"))
+    assert steps == [
+        ("response", "已补充公开第三季度党费使用情况。"),
+        ("sent_back", "缺少支出明细，请补充。"),
+        ("response", "已补充支出明细表。"),
+    ]
+    client.force_login(people.clerk_a)
+    page = client.get(f"/oversight/inspections/{order.inspection_id}/").content.decode()
+    first, note, second = (
+        page.index(t) for t in ("第三季度党费使用情况", "缺少支出明细", "已补充支出明细表")
+    )
+    assert first < note < second
