@@ -588,3 +588,50 @@ def reads_public_items_only(user) -> bool:
     """True when visible_items(user) can hold only public, published items (no memberships at all):
     search may then narrow its candidates to those before the exact visible_items check."""
     return not grants(user).memberships
+
+
+# ---- Hand-off recipients (issue 16: every hand-off notifies the next person) -------------------
+# Who acts next is asked of the same rules as who may act: the candidates hold the role on the
+# organisation's path and `can()` confirms each (so the author is never asked to review their own).
+
+
+def _holders_on_path(org: Organisation, roles: Iterable[str]) -> list[Membership]:
+    paths = [*org.ancestor_paths(), org.path]
+    return list(
+        Membership.objects.filter(org__path__in=paths, role__in=list(roles), user__is_active=True)
+        .select_related("user", "org")
+        .order_by("-org__depth", "user_id")
+    )
+
+
+def next_actors(org: Organisation, roles: Iterable[str], action: str, obj) -> list:
+    """The users who may do `action` on `obj`, nearest first: those at the deepest organisation on
+    `org`'s path that has any (a branch's own reviewer, not every reviewer of the committee)."""
+    chosen, depth = [], None
+    for m in _holders_on_path(org, roles):
+        if depth is not None and m.org.depth != depth:
+            break
+        if m.user not in chosen and can(m.user, action, obj):
+            chosen.append(m.user)
+            depth = m.org.depth
+    return chosen
+
+
+def org_handlers(org: Organisation) -> list:
+    """The organisation's own clerks and secretaries (who answer for it: rectification, cases)."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            org=org, role__in=[Role.CLERK, Role.SECRETARY], user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def members_of(orgs: Iterable[Organisation]) -> list:
+    """Active party members of the organisations (e.g. those eligible to evaluate them, R22)."""
+    seen: dict[int, object] = {}
+    for m in Membership.objects.filter(
+        org__in=list(orgs), role=Role.MEMBER, user__is_active=True
+    ).select_related("user"):
+        seen.setdefault(m.user_id, m.user)
+    return list(seen.values())

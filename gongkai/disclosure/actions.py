@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,9 @@ from gongkai.lib import confidentiality, extract, filetypes
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
+from gongkai.notifications.actions import notify_on_commit
 from gongkai.numbering.models import next_number
+from gongkai.orgs.models import Role
 
 from . import board_cache, ports
 from .models import (
@@ -63,6 +66,19 @@ def _event(item, action, *, by, from_state="", note=""):
     record(
         action=f"item.{action}", obj=item, actor=by, data={"from": from_state, "to": item.state, "note": note}
     )
+
+
+def _item_url(item) -> str:
+    return reverse("disclosure:work_item", args=[item.pk])
+
+
+def _requests_url() -> str:
+    return reverse("disclosure:requests")
+
+
+def _tell(users, title: str, item, *, by, body: str = "") -> None:
+    """Issue 16: the next person in the item's workflow hears of it (in-app and email, on commit)."""
+    notify_on_commit(users, title, body or item.org.name, _item_url(item), skip=by)
 
 
 def _validate_scope(scope: str, catalogue_item: CatalogueItem | None) -> str:
@@ -246,6 +262,10 @@ def submit_item(item, *, by):
         raise ActionError(_("请填写标题。"))
     _scan(item)
     _move(item, "submit", by=by)
+    _tell(
+        access.next_actors(item.org, {Role.REVIEWER}, "item.review", item),
+        _("待审核：%(title)s") % {"title": item.title}, item, by=by,
+    )  # fmt: skip
     return item
 
 
@@ -255,6 +275,10 @@ def review_item(item, *, by, note=""):
     access.require(by, "item.review", item)
     item.reviewer = by
     _move(item, "review", by=by, note=note, fields=["reviewer"])
+    _tell(
+        access.next_actors(item.org, {Role.SECRETARY}, "item.approve", item),
+        _("待审批：%(title)s") % {"title": item.title}, item, by=by,
+    )  # fmt: skip
     return item
 
 
@@ -300,6 +324,7 @@ def approve_item(item, *, by, note=""):
     item.published_body = item.masked_body()
     item.approver = by
     _move(item, "approve", by=by, note=note, fields=["approver", "published_body"])
+    _tell([item.author], _("已审批，可以公开：%(title)s") % {"title": item.title}, item, by=by)
     return item
 
 
@@ -309,6 +334,10 @@ def send_back_item(item, *, by, reason):
     access.require(by, "item.send_back", item)
     reason = clean_line(reason, field=_("退回理由"), max_length=500)
     _move(item, "send_back", by=by, note=reason)
+    _tell(
+        [item.author], _("被退回修改：%(title)s") % {"title": item.title}, item, by=by,
+        body=_("退回理由：%(reason)s") % {"reason": reason},
+    )  # fmt: skip
     return item
 
 
@@ -340,6 +369,7 @@ def publish_item(item, *, by, now=None):
         _move(old, "supersede", by=by, note=item.notice, fields=["ended_at", "notice"])
     ports.archive_item(item, event="change" if item.supersedes_id else "publish", by=by, now=now)  # R24
     ports.fulfil_obligation(item)  # R14: publishing fulfils its obligation, in this transaction
+    _tell([item.author], _("已公开：%(title)s") % {"title": item.title}, item, by=by)
     return item
 
 
@@ -364,6 +394,11 @@ def request_change(item, *, by, kind, reason, new_title="", new_body=""):
         requested_by=by,
     )
     _event(item, f"request_{kind}", by=by, note=request.reason)
+    notify_on_commit(
+        access.next_actors(item.org, {Role.CATALOGUE_OWNER}, "item.decide_change", item),
+        _("待批准的%(kind)s申请：%(title)s") % {"kind": request.get_kind_display(), "title": item.title},
+        f"{item.org.name}：{request.reason}", _requests_url(), skip=by,
+    )  # fmt: skip
     return request
 
 
@@ -411,6 +446,13 @@ def decide_change(request, *, by, approve: bool):
         _move(item, request.kind, by=by, note=request.reason, fields=["ended_at", "notice"])
         ports.archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
     _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
+    notify_on_commit(
+        [request.requested_by],
+        (_("%(kind)s申请已批准：%(title)s") if approve else _("%(kind)s申请未获批准：%(title)s"))
+        % {"kind": request.get_kind_display(), "title": item.title},
+        _("已生成变更后的新版本草稿，请修改后提交审核。") if new_version else "",
+        _item_url(new_version or item), skip=by,
+    )  # fmt: skip
     return new_version
 
 
@@ -440,6 +482,10 @@ def submit_work_plan(org, *, by, title, body, category):
         created_by=by,
     )
     record(action="workplan.submit", obj=plan, actor=by)
+    notify_on_commit(
+        access.next_actors(org, {Role.CATALOGUE_OWNER}, "workplan.decide", plan),
+        _("待审核的工作方案：%(title)s") % {"title": plan.title}, org.name, _requests_url(), skip=by,
+    )  # fmt: skip
     return plan
 
 
@@ -460,10 +506,16 @@ def _decide(obj, *, by, rule: str, pending: str, outcome: str, note: str, action
 @transaction.atomic
 def decide_work_plan(plan, *, by, approve: bool, note=""):
     outcome = WorkPlan.Status.APPROVED if approve else WorkPlan.Status.REJECTED
-    return _decide(
+    plan = _decide(
         plan, by=by, rule="workplan.decide", pending=WorkPlan.Status.PENDING, outcome=outcome, note=note,
         action="workplan.decide",
     )  # fmt: skip
+    notify_on_commit(
+        [plan.created_by],
+        (_("工作方案已同意：%(title)s") if approve else _("工作方案未获同意：%(title)s")) % {"title": plan.title},
+        plan.decision_note, _requests_url(), skip=by,
+    )  # fmt: skip
+    return plan
 
 
 @transaction.atomic
@@ -488,6 +540,11 @@ def file_withholding(org, catalogue_item, *, by, reason, explanation, until=None
         filed_by=by,
     )
     record(action="withholding.file", obj=withholding, actor=by, data={"reason": reason})
+    notify_on_commit(
+        access.next_actors(org, {Role.SECRETARY, Role.INSPECTOR}, "withholding.decide", withholding),
+        _("待审核的不予公开备案：%(org)s %(title)s") % {"org": org.name, "title": catalogue_item.title},
+        withholding.get_reason_display(), _requests_url(), skip=by,
+    )  # fmt: skip
     return withholding
 
 
@@ -499,6 +556,12 @@ def decide_withholding(withholding, *, by, accept: bool, note=""):
         note=note, action="withholding.decide",
     )  # fmt: skip
     ports.withholding_decided(withholding)  # R14: the compliance summary, in this transaction
+    notify_on_commit(
+        [withholding.filed_by],
+        (_("不予公开备案已接受：%(title)s") if accept else _("不予公开备案未被接受：%(title)s"))
+        % {"title": withholding.catalogue_item.title},
+        withholding.decision_note, _requests_url(), skip=by,
+    )  # fmt: skip
     return withholding
 
 

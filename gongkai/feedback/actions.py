@@ -4,6 +4,8 @@ state or actor refused, an audit entry in the same transaction."""
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +18,7 @@ from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.notifications import notices
+from gongkai.notifications.actions import email_on_commit, notify_on_commit
 from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
@@ -149,7 +152,23 @@ def reply_case(case, *, by, text) -> FeedbackCase:
     case.replied_late = None if case.due_date is None else timezone.localdate() > case.due_date
     case.save(update_fields=["reply", "replied_at", "replied_by", "status", "replied_late"])
     record(action="feedback.reply", obj=case, actor=by, data={"late": case.replied_late})
+    _tell_submitter(case)
     return case
+
+
+def _tell_submitter(case: FeedbackCase) -> None:
+    """Issue 16: the reply reaches the submitter where they left a way to reach them: their account
+    (in-app) or an e-mail contact; both point at the tracking page, the reply itself is read there."""
+    url = f"{reverse('feedback:track')}?code={case.code}"
+    title = _("您的意见反馈已答复：%(subject)s") % {"subject": case.subject}
+    body = _("查询码 %(code)s，请在办理进度页面查看答复。") % {"code": case.code_display}
+    if case.submitter_id:
+        notify_on_commit([case.submitter], title, body, url, key=f"feedback-replied:{case.pk}")
+    try:
+        validate_email(case.contact)
+    except ValidationError:
+        return
+    email_on_commit(case.contact, title, body, url)
 
 
 def _strip_submitter(case: FeedbackCase, text: str) -> str:

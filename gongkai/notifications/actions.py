@@ -43,6 +43,37 @@ def notify(
     return notification
 
 
+def notify_on_commit(users, title: str, body: str = "", url: str = "", *, key: str = "", skip=None) -> None:
+    """A hand-off (issue 16): each user (once, never `skip`, the one who acted) is told after the
+    caller's transaction commits, so a refused or rolled-back action tells nobody."""
+    recipients = {u.pk: u for u in users if u is not None and (skip is None or u.pk != skip.pk)}
+    if not recipients:
+        return
+
+    def deliver():
+        for user in recipients.values():
+            notify(user, title, body, url, key=f"{key}:{user.pk}" if key else "")
+
+    transaction.on_commit(deliver)
+
+
+def email_on_commit(address: str, title: str, body: str = "", url: str = "") -> None:
+    """A message to someone with no account (e.g. a complainant's e-mail contact), after commit."""
+
+    def deliver():
+        try:
+            send_mail(
+                f"[{settings.SITE_NAME}] {title}",
+                body + (f"\n\n{_absolute(url)}" if url else ""),
+                None,
+                [address],
+            )
+        except Exception:  # a courtesy: the tracking page shows the reply either way
+            log.exception("email to a contact failed")
+
+    transaction.on_commit(deliver)
+
+
 def mark_read(user, pk=None) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is not None:

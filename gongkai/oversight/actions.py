@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,7 @@ from gongkai.lib.confidentiality import scan_text
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
+from gongkai.notifications.actions import notify_on_commit
 from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
 
@@ -173,6 +175,12 @@ def add_finding(
         # A finding that orders nothing needs no follow-up.
         status=FindingStatus.OPEN if rectification_required else FindingStatus.CLOSED,
     )
+    if rectification_required:  # issue 16: the branch's clerk and secretary hear of the order
+        notify_on_commit(
+            access.org_handlers(inspection.org),
+            _("整改通知：%(org)s，限 %(due)s 前完成") % {"org": inspection.org.name, "due": due.isoformat()},
+            text[:300], _finding_url(finding), skip=by,
+        )  # fmt: skip
     record(
         action="oversight.finding",
         obj=finding,
@@ -230,15 +238,11 @@ def verify_finding(finding: InspectionFinding, *, by, close: bool, note: str = "
         text=note, by=by, at=finding.verified_at,
     )  # fmt: skip
     record(action="oversight.verify", obj=finding, actor=by, data={"closed": close})
-    from gongkai.notifications.actions import notify
-
-    for user in _org_handlers(finding.org):
-        notify(
-            user,
-            (_("整改已销号：%(org)s") if close else _("整改被退回：%(org)s")) % {"org": finding.org.name},
-            note,
-            url=_finding_url(finding),
-        )
+    notify_on_commit(
+        access.org_handlers(finding.org),
+        (_("整改已销号：%(org)s") if close else _("整改被退回：%(org)s")) % {"org": finding.org.name},
+        note, _finding_url(finding), skip=by,
+    )  # fmt: skip
     return finding
 
 
@@ -246,16 +250,6 @@ def _finding_url(finding: InspectionFinding) -> str:
     from django.urls import reverse
 
     return reverse("oversight:inspection", args=[finding.inspection_id])
-
-
-def _org_handlers(org: Organisation):
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(memberships__org=org, memberships__role__in=[Role.CLERK, Role.SECRETARY])
-        .distinct()
-    )
 
 
 def office_users(org: Organisation):
@@ -333,6 +327,17 @@ def create_campaign(
         committee=committee, title=title, opens_at=opens_at, closes_at=closes_at, created_by=by
     )
     campaign.orgs.set(orgs)
+    # Issue 16: every member who may evaluate hears of it, with the dates, when it is set up.
+    notify_on_commit(
+        access.members_of(orgs),
+        _("民主评议：%(title)s") % {"title": title},
+        _("评议时间：%(opens)s 至 %(closes)s，请按时参加。")
+        % {
+            "opens": timezone.localtime(opens_at).strftime("%Y-%m-%d %H:%M"),
+            "closes": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        reverse("oversight:campaign", args=[campaign.pk]), key=f"evaluation-open:{campaign.pk}",
+    )  # fmt: skip
     record(
         action="evaluation.create",
         obj=campaign,
