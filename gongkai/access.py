@@ -635,3 +635,77 @@ def members_of(orgs: Iterable[Organisation]) -> list:
     ).select_related("user"):
         seen.setdefault(m.user_id, m.user)
     return list(seen.values())
+
+
+# ---- The workbench's questions (R29, issue 11.4): what waits for this user ----------------------
+# Each narrows in the database by the organisations where the user holds the deciding role, before
+# any slicing, so a long queue elsewhere never hides this user's rows; callers confirm with can().
+
+
+def items_awaiting(user):
+    """Items in a state where the user's roles act next: review, approval, publication, or the
+    author's own drafts sent back."""
+    from gongkai.disclosure.models import DisclosureItem, State
+
+    g = grants(user)
+    q = Q(pk__in=[])
+    for roles, state in (
+        ({Role.REVIEWER}, State.SUBMITTED),
+        ({Role.SECRETARY}, State.REVIEWED),
+        ({Role.CLERK, Role.SECRETARY}, State.APPROVED),
+    ):
+        paths = g.paths(roles)
+        if paths:
+            q |= path_q("org_path", paths) & Q(state=state)
+    if g.user is not None and g.user.is_authenticated:
+        q |= Q(author_id=g.user.pk, state=State.DRAFT, events__action="send_back")
+    return DisclosureItem.objects.filter(q).distinct()
+
+
+def change_requests_to_decide(user):
+    """R11: pending change requests of items under the catalogue-owner roles the user holds."""
+    from gongkai.disclosure.models import ChangeRequest
+
+    paths = grants(user).paths({Role.CATALOGUE_OWNER})
+    return ChangeRequest.objects.filter(path_q("item__org_path", paths), status=ChangeRequest.Status.PENDING)
+
+
+def work_plans_to_decide(user):
+    """R8: pending work plans of organisations under the catalogue-owner roles the user holds."""
+    from gongkai.disclosure.models import WorkPlan
+
+    paths = grants(user).paths({Role.CATALOGUE_OWNER})
+    return WorkPlan.objects.filter(path_q("org__path", paths), status=WorkPlan.Status.PENDING)
+
+
+def withholdings_to_decide(user):
+    """R12: filings of organisations strictly below where the user is secretary or inspector."""
+    from gongkai.disclosure.models import Withholding
+
+    paths = grants(user).paths({Role.SECRETARY, Role.INSPECTOR})
+    return Withholding.objects.filter(path_q("org__path", paths), status=Withholding.Status.FILED).exclude(
+        org__path__in=paths
+    )
+
+
+def applications_to_handle(user):
+    """R16: open applications to organisations where the user answers them (clerk, secretary)."""
+    from gongkai.applications.models import Application, Status
+
+    paths = grants(user).paths(_HANDLERS)
+    return Application.objects.filter(path_q("org_path", paths)).exclude(status=Status.ANSWERED)
+
+
+def feedback_to_handle(user):
+    """R18: feedback cases not yet answered, of organisations where the user handles them."""
+    from gongkai.feedback.models import FeedbackCase, Status
+
+    paths = grants(user).paths(_HANDLERS)
+    return FeedbackCase.objects.filter(path_q("org_path", paths)).exclude(status=Status.REPLIED)
+
+
+def escalation_paths(user) -> list[str]:
+    """Where overdue work is escalated to the user: the office's subtrees and a supervisor's assigned
+    organisations (R20, R21), never an auditor's (who changes nothing)."""
+    g = grants(user)
+    return g.paths({Role.INSPECTOR}) + _supervised_paths(g)

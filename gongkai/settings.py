@@ -125,7 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongkai.portal.context.site",
-                "gongkai.obligations.context.todo_count",
+                "gongkai.portal.workbench.todo_count_context",
             ],
         },
     },

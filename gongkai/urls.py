@@ -8,7 +8,7 @@ urlpatterns = [
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("", include("gongkai.disclosure.urls")),
     path("work/obligations/", include("gongkai.obligations.urls")),
-    path("work/", include("gongkai.obligations.workbench_urls")),
+    path("work/", include("gongkai.portal.workbench_urls")),
     path("notifications/", include("gongkai.notifications.urls")),
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.feedback.urls")),

@@ -4,7 +4,6 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from .actions import generate_obligations
-from .digest import send_digest
 from .status import today
 
 
@@ -17,12 +16,6 @@ def generate_current_year():
     if on.month == 12:
         n += generate_obligations(on.year + 1)
     return n
-
-
-@db_periodic_task(crontab(hour="7", minute="30"))
-@lock_task("obligations-digest")
-def daily_digest():
-    return send_digest()
 
 
 @db_periodic_task(crontab(hour="0", minute="2"))

@@ -21,7 +21,6 @@ from .calendar import current_overrides
 from .forms import EventForm, FilterForm, OverrideForm, YearScheduleForm
 from .models import CalendarOverride, CalendarYear
 from .status import STATUS_CSS, today, with_status
-from .todos import todos_for
 
 
 def _staff_or_404(user):
@@ -315,11 +314,3 @@ def delete_override(request, pk):
     moved = actions.delete_override(override, by=request.user)
     messages.success(request, _("已删除该日调整，%(n)s 个截止日期已重新计算。") % {"n": moved})
     return redirect("obligations:calendar")
-
-
-@login_required
-def workbench(request):
-    """R29: the staff user's to-do list, ordered by due date."""
-    _staff_or_404(request.user)
-    todos = todos_for(request.user)
-    return render(request, "obligations/workbench.html", {"todos": todos, "today": today()})

@@ -5,4 +5,4 @@ class OversightConfig(AppConfig):
     name = "gongkai.oversight"
 
     def ready(self):
-        from . import tasks, todos  # noqa: F401 - registers the periodic job and the workbench provider
+        from . import tasks  # noqa: F401 - registers the periodic job

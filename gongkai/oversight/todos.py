@@ -1,4 +1,5 @@
-"""R29: the workbench lists rectification orders waiting for the user."""
+"""R29: the oversight app's to-do provider: rectification orders owed by the user's organisations,
+and responses waiting for the inspector's verification (a decision)."""
 
 from datetime import date
 
@@ -7,14 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongkai import access
-from gongkai.obligations.todos import Todo, register_todo_provider
+from gongkai.lib.todos import Todo
 from gongkai.orgs.models import Role
 
 from .models import OWED, FindingStatus, InspectionFinding
 
 
-@register_todo_provider
-def rectification_todos(user, on: date) -> list[Todo]:
+def todos(user, on: date) -> list[Todo]:
     g = access.grants(user)
     handler, office = g.paths({Role.CLERK, Role.SECRETARY}), g.paths({Role.INSPECTOR})
     if not (handler or office):
@@ -37,6 +37,7 @@ def rectification_todos(user, on: date) -> list[Todo]:
                 due=f.due_date if owed else None,
                 status=_("已逾期") if overdue else str(FindingStatus(f.status).label),
                 css="bad" if overdue else "warn",
+                decision=not owed,
             )
         )
     return out

@@ -116,7 +116,7 @@ def test_chart_library_is_served_locally_with_its_licence():
 def test_workbench_lists_orders_waiting_for_verification(client, tree, people):
     from datetime import date
 
-    from gongkai.obligations.todos import todos_for
+    from gongkai.portal.workbench import todos_for
 
     inspection = actions.create_inspection(tree.a, by=people.inspector_c, on=date.today(), summary="检查")
     finding = actions.add_finding(

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import at
 from gongkai.notifications.models import Notification
-from gongkai.obligations.todos import todos_for
 from gongkai.oversight import actions
 from gongkai.oversight.models import FindingStatus, InspectionFinding
+from gongkai.portal.workbench import todos_for
 
 pytestmark = pytest.mark.django_db
 

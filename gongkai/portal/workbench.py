@@ -1,0 +1,55 @@
+"""R29 / issue 11.4: the staff workbench, fed by one to-do provider per app. The page, the header
+badge and the daily digest are all built from `todos_for`."""
+
+from collections import Counter
+from datetime import date
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from gongkai import access
+from gongkai.applications.todos import todos as application_todos
+from gongkai.disclosure.todos import todos as disclosure_todos
+from gongkai.feedback.todos import todos as feedback_todos
+from gongkai.lib.todos import Todo, ordered
+from gongkai.obligations.status import due_soon_limit
+from gongkai.obligations.todos import todos as obligation_todos
+from gongkai.oversight.todos import todos as oversight_todos
+
+PROVIDERS = [disclosure_todos, application_todos, feedback_todos, obligation_todos, oversight_todos]
+COUNT_TTL = 60
+
+
+def todos_for(user, on: date | None = None) -> list[Todo]:
+    """Everything waiting for the user: their decisions, then overdue, due soon, the rest."""
+    on = on or timezone.localdate()
+    rows: list[Todo] = []
+    for provider in PROVIDERS:
+        rows.extend(provider(user, on))
+    return ordered(rows, on, due_soon_limit(on))
+
+
+def sections(rows: list[Todo], on: date) -> Counter:
+    """How many rows of each urgency (DECIDE, OVERDUE, DUE_SOON, LATER)."""
+    soon = due_soon_limit(on)
+    return Counter(t.urgency(on, soon) for t in rows)
+
+
+def _count_key(user) -> str:
+    return f"gongkai:todo_count:{user.pk}"
+
+
+def todo_count(user) -> int:
+    """The header badge, cached per user for a minute so every page stays fast."""
+    if user is None or not user.is_authenticated or not access.grants(user).is_staff:
+        return 0
+    n = cache.get(_count_key(user))
+    if n is None:
+        n = len(todos_for(user))
+        cache.set(_count_key(user), n, COUNT_TTL)
+    return n
+
+
+def todo_count_context(request):
+    """Context processor: the workbench badge beside the user's name on every page."""
+    return {"todo_count": todo_count(getattr(request, "user", None))}

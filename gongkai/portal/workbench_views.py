@@ -1,0 +1,57 @@
+"""R29: the workbench page: this user's decisions first, then overdue, then due soon; grouped by kind
+(filter chips with counts) and paged."""
+
+from collections import Counter
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from gongkai import access
+from gongkai.lib.todos import DECIDE, DUE_SOON, LATER, OVERDUE
+from gongkai.obligations.status import due_soon_limit
+
+from .workbench import todos_for
+
+PER_PAGE = 25
+SECTION_LABELS = {DECIDE: _("待我处理"), OVERDUE: _("已逾期"), DUE_SOON: _("即将到期"), LATER: _("其他待办")}
+
+
+@login_required
+def workbench(request):
+    if not access.grants(request.user).is_staff:
+        raise Http404
+    on = timezone.localdate()
+    soon = due_soon_limit(on)
+    rows = todos_for(request.user, on)
+    kinds = Counter(t.kind for t in rows)
+    kind = request.GET.get("kind", "")
+    if kind in kinds:
+        rows = [t for t in rows if t.kind == kind]
+    else:
+        kind = ""
+    counts = Counter(t.urgency(on, soon) for t in rows)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    groups = [
+        (SECTION_LABELS[u], list(items))
+        for u, items in groupby(page.object_list, key=lambda t: t.urgency(on, soon))
+    ]
+    return render(
+        request,
+        "portal/workbench.html",
+        {
+            "groups": groups,
+            "page": page,
+            "total": len(rows),
+            "kinds": sorted(kinds.items(), key=lambda kv: -kv[1]),
+            "kind": kind,
+            "summary": [(SECTION_LABELS[u], counts[u], u) for u in (DECIDE, OVERDUE, DUE_SOON)],
+            "query": urlencode({"kind": kind}) if kind else "",
+            "today": on,
+        },
+    )
