@@ -637,6 +637,12 @@ def members_of(orgs: Iterable[Organisation]) -> list:
     return list(seen.values())
 
 
+@rule("item.delete")
+def _item_delete(g: Grants, item) -> bool:
+    """Issue 16: a draft is deleted by its author only, while they may still edit it."""
+    return g.user is not None and item.author_id == g.user.pk and _item_edit(g, item)
+
+
 # ---- The workbench's questions (R29, issue 11.4): what waits for this user ----------------------
 # Each narrows in the database by the organisations where the user holds the deciding role, before
 # any slicing, so a long queue elsewhere never hides this user's rows; callers confirm with can().
@@ -657,7 +663,7 @@ def items_awaiting(user):
         paths = g.paths(roles)
         if paths:
             q |= path_q("org_path", paths) & Q(state=state)
-    if g.user is not None and g.user.is_authenticated:
+    if g.paths({Role.CLERK, Role.SECRETARY}):  # only they write items
         q |= Q(author_id=g.user.pk, state=State.DRAFT, events__action="send_back")
     return DisclosureItem.objects.filter(q).distinct()
 
@@ -709,3 +715,10 @@ def escalation_paths(user) -> list[str]:
     organisations (R20, R21), never an auditor's (who changes nothing)."""
     g = grants(user)
     return g.paths({Role.INSPECTOR}) + _supervised_paths(g)
+
+
+def work_plans_requested(user):
+    """R8: the work plans of the organisations the user prepares items for (the requester's view)."""
+    from gongkai.disclosure.models import WorkPlan
+
+    return WorkPlan.objects.filter(path_q("org__path", grants(user).paths(_HANDLERS)))

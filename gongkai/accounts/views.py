@@ -2,8 +2,11 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from gongkai import access
 
 
 class LoginForm(AuthenticationForm):
@@ -18,6 +21,12 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        """Issue 16: staff land on their workbench, members and others on the front page."""
+        if access.grants(self.request.user).is_staff:
+            return reverse("workbench:home")
+        return super().get_default_redirect_url()
 
 
 def locked_out(request, credentials=None, *args, **kwargs):

@@ -3,6 +3,7 @@ state or actor refused, an audit entry in the same transaction."""
 
 from datetime import date
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import CatalogueItem, Scope
+from gongkai.lib import uploads
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
@@ -19,7 +21,16 @@ from gongkai.numbering.models import next_number
 from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
-from .models import REASONS, AnswerType, Application, ApplicationPolicy, Delivery, Pause, Status
+from .models import (
+    REASONS,
+    AnswerAttachment,
+    AnswerType,
+    Application,
+    ApplicationPolicy,
+    Delivery,
+    Pause,
+    Status,
+)
 
 DEFAULT_DAYS = 20
 
@@ -165,6 +176,7 @@ def answer_application(
     deferred_until=None,
     item_scope=None,
     catalogue_item=None,
+    files=(),
 ) -> Application:
     """R17: answer with a type of the national taxonomy. 予以公开 within a scope (`item_scope`)
     creates a prefilled draft disclosure item that then follows the normal workflow."""
@@ -241,8 +253,36 @@ def answer_application(
             "item": item and item.pk,
         },
     )
+    _attach(application, files, by=by)
     _tell_applicant(application, _("您的公开申请已答复：%(number)s") % {"number": application.number})
     return application
+
+
+MAX_ANSWER_FILES = 5
+
+
+def _attach(application, files, *, by) -> None:
+    """Issue 16: the answer's files (the document disclosed), checked like an item's attachments."""
+    files = list(files)
+    if len(files) > MAX_ANSWER_FILES:
+        raise ActionError(_("答复最多附 %(n)s 个文件。") % {"n": MAX_ANSWER_FILES})
+    saved = []
+    try:
+        for uploaded in files:
+            upload = uploads.store(uploaded, "answers")
+            saved.append(upload.stored_name)
+            AnswerAttachment.objects.create(
+                application=application, original_name=upload.original_name, stored_name=upload.stored_name,
+                kind=upload.kind, size=upload.size, sha256=upload.sha256,
+            )  # fmt: skip
+    except Exception as exc:
+        for name in saved:  # a refused answer leaves no file behind
+            default_storage.delete(name)
+        if isinstance(exc, uploads.UploadRefused):
+            raise ActionError(str(exc)) from None
+        raise
+    if files:
+        record(action="application.attach", obj=application, actor=by, data={"files": len(files)})
 
 
 def _tell_applicant(application, title: str) -> None:

@@ -168,3 +168,24 @@ class Pause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start}–{self.end or ''}"
+
+
+class AnswerAttachment(models.Model):
+    """Issue 16: a file sent with the answer (the disclosed document itself), for the applicant and
+    the staff who see the application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复附件")
+        verbose_name_plural = _("答复附件")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -10,6 +10,7 @@ urlpatterns = [
     path("apply/new/", views.new, name="new"),
     path("apply/mine/", views.mine, name="mine"),
     path("apply/<int:pk>/", views.detail, name="detail"),
+    path("apply/<int:pk>/files/<int:attachment_id>/", views.download, name="download"),
     path("work/applications/", views.work, name="work"),
     path("work/applications/<int:pk>/extend/", views.extend, name="extend"),
     path("work/applications/<int:pk>/pause/", views.pause, name="pause"),

@@ -3,7 +3,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +12,14 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.catalogue.models import Scope
+from gongkai.lib import filetypes
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
 from . import actions
-from .models import REASONS, AnswerType, Delivery, Pause, Status
+from .models import REASONS, AnswerAttachment, AnswerType, Delivery, Pause, Status
 
 
 def applicable_orgs(user):
@@ -42,6 +44,8 @@ def new(request):
     values, error = {}, ""
     if not orgs:
         return render(request, "applications/new.html", {"orgs": orgs, "not_member": True})
+    own = [o.code for o in access.grants(request.user).member_orgs()]
+    values = {"org": next((o.code for o in orgs if o.code in own), "")}  # issue 16: one's own first
     if request.method == "POST":
         values = request.POST
         org = next((o for o in orgs if o.code == request.POST.get("org")), None)
@@ -184,9 +188,28 @@ def answer(request, pk):
             deferred_until=_date(p.get("deferred_until")),
             item_scope=p.get("item_scope") or None,
             catalogue_item=item,
+            files=request.FILES.getlist("files"),
         )
 
     return _handle(request, pk, do)
+
+
+@login_required
+def download(request, pk, attachment_id):
+    """An answer's file: to whoever may see the application (the applicant, its staff), as a download."""
+    application = access.get_application_or_404(request.user, pk)
+    attachment = AnswerAttachment.objects.filter(application=application, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        default_storage.open(attachment.stored_name, "rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=filetypes.CONTENT_TYPES[attachment.kind],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

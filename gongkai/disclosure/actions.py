@@ -1,10 +1,10 @@
 """Every change to a disclosure item is one function here: one transaction, the row locked, the wrong
 state or actor refused, an event recorded. Pages, the API and jobs all call these."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
-from gongkai.lib import confidentiality, extract, filetypes
+from gongkai.lib import confidentiality, filetypes, uploads
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
@@ -36,7 +36,7 @@ from .models import (
     WorkPlan,
 )
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+MAX_ATTACHMENT_BYTES = uploads.MAX_BYTES
 MAX_ATTACHMENTS = 10
 
 
@@ -162,43 +162,50 @@ def update_item(item, *, by, scope=None, **fields):
 
 
 @transaction.atomic
+def delete_draft(item, *, by) -> None:
+    """Issue 16: the author deletes a draft never submitted for the first time, with its files; a draft
+    with history elsewhere (sent back, a correcting version, an application's answer) is kept."""
+    item = _locked(item)
+    access.require(by, "item.delete", item)
+    if item.events.exclude(action__in=["create", "update", "attach", "detach", "attachment_scope"]).exists():
+        raise ActionError(_("该草稿已进入过审核流程，不能删除；如不再需要，请联系审核人。"))
+    if item.supersedes_id:
+        raise ActionError(_("变更后的新版本草稿不能删除。"))
+    if apps.get_model("applications", "Application").objects.filter(created_item=item).exists():
+        raise ActionError(_("该草稿由依申请公开的答复生成，不能删除。"))
+    stored = list(item.attachments.values_list("stored_name", flat=True))
+    record(action="item.delete_draft", obj=item, actor=by, data={"title": item.title})
+    board_cache.invalidate(item.org_id)
+    item.delete()
+    transaction.on_commit(lambda: [default_storage.delete(name) for name in stored])
+
+
+@transaction.atomic
 def add_attachment(item, uploaded, *, by, keep_inside=False):
     """R13/security: type by content from an allow-list, size and count limits, a random stored name."""
     item = _locked(item)
     access.require(by, "item.edit", item)
     if item.attachments.count() >= MAX_ATTACHMENTS:
         raise ActionError(_("每个事项最多上传 %(n)s 个附件。") % {"n": MAX_ATTACHMENTS})
-    if uploaded.size == 0:
-        raise ActionError(_("附件为空文件。"))
-    if uploaded.size > MAX_ATTACHMENT_BYTES:
-        raise ActionError(_("附件不能超过 20 MB。"))
-    data = uploaded.read()
-    kind = filetypes.sniff(data)
-    if kind is None:
-        raise ActionError(_("附件类型不受支持：只接受 PDF、图片（PNG/JPEG/GIF/WebP）、DOCX、XLSX。"))
     try:
-        text = extract.extract_text(data, kind)
-    except extract.ExtractError as exc:
+        upload = uploads.store(uploaded, "attachments")
+    except uploads.UploadRefused as exc:
         raise ActionError(str(exc)) from None
-    name = clean_line(uploaded.name or "附件", field=_("文件名"), max_length=200)
-    stored = default_storage.save(
-        f"attachments/{secrets.token_hex(16)}{filetypes.EXTENSIONS[kind]}", ContentFile(data)
-    )
     try:
         attachment = Attachment.objects.create(
             item=item,
-            original_name=name,
-            stored_name=stored,
-            kind=kind,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            text=text,
+            original_name=upload.original_name,
+            stored_name=upload.stored_name,
+            kind=upload.kind,
+            size=upload.size,
+            sha256=upload.sha256,
+            text=upload.text,
             keep_inside=keep_inside,
         )
     except Exception:
-        default_storage.delete(stored)  # a failed action leaves no file behind
+        default_storage.delete(upload.stored_name)  # a failed action leaves no file behind
         raise
-    _event(item, "attach", by=by, note=name)
+    _event(item, "attach", by=by, note=upload.original_name)
     return attachment
 
 

@@ -9,10 +9,14 @@ from .models import ChangeRequest, Withholding, WorkPlan
 
 class ItemForm(forms.Form):
     catalogue_item = forms.ModelChoiceField(
-        CatalogueItem.objects.none(), label=_("目录事项"), required=False, empty_label=_("（目录外事项）")
+        CatalogueItem.objects.none(), label=_("目录事项"), required=False, empty_label=_("请选择目录事项")
     )
     work_plan = forms.ModelChoiceField(
-        WorkPlan.objects.none(), label=_("目录外事项工作方案"), required=False, empty_label=_("（无）")
+        WorkPlan.objects.none(),
+        label=_("目录外事项工作方案"),
+        required=False,
+        empty_label=_("（无：目录内事项）"),
+        help_text=_("只有不在目录中的事项才选择已同意的工作方案。"),
     )
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(
@@ -35,10 +39,23 @@ class ItemForm(forms.Form):
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)
         if org is not None:
-            self.fields["catalogue_item"].queryset = CatalogueItem.objects.for_org(org)
+            rows = CatalogueItem.objects.for_org(org).order_by("category", "number")
+            field = self.fields["catalogue_item"]
+            field.queryset = rows
+            field.choices = [("", field.empty_label), *_by_category(rows)]
             self.fields["work_plan"].queryset = WorkPlan.objects.filter(
                 org=org, status=WorkPlan.Status.APPROVED
             )
+            if not self.fields["work_plan"].queryset.exists():
+                del self.fields["work_plan"]  # nothing off-catalogue approved: the catalogue only
+
+
+def _by_category(rows) -> list:
+    """Issue 16: the catalogue as a clerk reads it, grouped by its eight categories."""
+    labels, groups = dict(Category.choices), {}
+    for row in rows:
+        groups.setdefault(row.category, []).append((row.pk, row.title))
+    return [(labels.get(c, c), options) for c, options in groups.items()]
 
 
 class EditForm(ItemForm):

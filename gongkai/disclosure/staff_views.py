@@ -64,7 +64,9 @@ def new_item(request):
     if not code:
         return redirect("disclosure:work_list")
     org = _creatable_org(request.user, code)
-    form = forms.ItemForm(request.POST or None, org=org)
+    form = forms.ItemForm(
+        request.POST or None, org=org, initial={"catalogue_item": request.GET.get("catalogue_item")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_action(
@@ -73,7 +75,7 @@ def new_item(request):
                 org,
                 by=request.user,
                 catalogue_item=data["catalogue_item"],
-                work_plan=data["work_plan"],
+                work_plan=data.get("work_plan"),
                 title=data["title"],
                 body=data["body"],
                 scope=data["scope"] or None,
@@ -105,7 +107,7 @@ def work_item(request, pk):
     findings = list(item.findings.select_related("attachment", "item"))
     can = {
         name: access.can(user, f"item.{name}", item)
-        for name in ("edit", "submit", "review", "approve", "publish")
+        for name in ("edit", "submit", "review", "approve", "publish", "delete")
     }
     can["send_back"] = item.state in (State.SUBMITTED, State.REVIEWED) and access.can(
         user, "item.send_back", item
@@ -252,26 +254,36 @@ def request_change(request, item):
 
 
 @login_required
+@require_POST
+def delete_draft(request, pk):
+    item = _staff_item(request.user, pk)
+    done = run_action(request, lambda: actions.delete_draft(item, by=request.user), success=_("草稿已删除。"))
+    if done.ok:
+        return redirect("disclosure:work_list")
+    return redirect("disclosure:work_item", pk=item.pk)
+
+
+@login_required
 def requests_page(request):
     """Decisions waiting for this user: changes (catalogue owner), work plans, withholding filings."""
     user = request.user
     changes = [
         c
-        for c in ChangeRequest.objects.filter(status=ChangeRequest.Status.PENDING)
+        for c in access.change_requests_to_decide(user)
         .select_related("item__org", "requested_by")
         .order_by("requested_at")[:200]
         if access.can(user, "item.decide_change", c.item)
     ]
     plans = [
         p
-        for p in WorkPlan.objects.filter(status=WorkPlan.Status.PENDING)
-        .select_related("org")
+        for p in access.work_plans_to_decide(user)
+        .select_related("org", "created_by")
         .order_by("created_at")[:200]
         if access.can(user, "workplan.decide", p)
     ]
     withholdings = [
         w
-        for w in Withholding.objects.filter(status=Withholding.Status.FILED)
+        for w in access.withholdings_to_decide(user)
         .select_related("org", "catalogue_item")
         .order_by("filed_at")[:200]
         if access.can(user, "withholding.decide", w)
@@ -287,6 +299,7 @@ def requests_page(request):
             "plans": plans,
             "withholdings": withholdings,
             "filed": mine.select_related("org", "catalogue_item").order_by("-filed_at")[:50],
+            "my_plans": access.work_plans_requested(user).select_related("org").order_by("-created_at")[:50],
             "creatable": access.staff_orgs(user, CREATE_ROLES).order_by("path")[:200],
         },
     )

@@ -3,6 +3,7 @@ the user prepares or approves for; overdue ones also for the inspectors and supe
 
 from datetime import date
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,24 +23,50 @@ def todos(user, on: date) -> list[Todo]:
     above = [p for p in access.escalation_paths(user) if p not in own] if g.is_staff else []
     out = []
     if own:
-        out += _rows(user, on, own, [Status.OVERDUE, Status.DUE_SOON], escalated=False)
+        out += _rows(user, on, own, [Status.OVERDUE, Status.DUE_SOON])
     if above:
-        out += _rows(user, on, above, [Status.OVERDUE], escalated=True)
+        out += _escalated(user, on, above)
     return out
 
 
-def _rows(user, on, paths, statuses, *, escalated: bool) -> list[Todo]:
+def _escalated(user, on, paths) -> list[Todo]:
+    """Overdue work of the organisations below, one row per organisation (not one per obligation)."""
+    qs = access.visible_obligations(user).filter(
+        access.path_q("org_path", paths), fulfilled_at__isnull=True, due_date__lt=on
+    )
+    rows = (
+        with_status(qs, on)
+        .filter(status=Status.OVERDUE)
+        .order_by()
+        .values("org__code", "org__name")
+        .annotate(n=Count("pk"), first=Min("due_date"))
+        .order_by("first", "org__code")[:LIMIT]
+    )
+    url = reverse("obligations:list")
+    return [
+        Todo(
+            kind=_("逾期督办"),
+            title=_("%(n)s 项公开义务逾期") % {"n": r["n"]},
+            url=f"{url}?org={r['org__code']}&status={Status.OVERDUE}",
+            org_name=r["org__name"],
+            due=r["first"],
+            status=str(Status.OVERDUE.label),
+            css="bad",
+        )
+        for r in rows
+    ]
+
+
+def _rows(user, on, paths, statuses) -> list[Todo]:
     limit = due_soon_limit(on)
     qs = access.visible_obligations(user).filter(access.path_q("org_path", paths), fulfilled_at__isnull=True)
-    if escalated:
-        qs = qs.filter(due_date__lt=on)
-    elif limit is not None:
+    if limit is not None:
         qs = qs.filter(due_date__lte=limit)
     qs = with_status(qs, on).filter(status__in=statuses).order_by("due_date", "pk")
     url = reverse("obligations:list")
     return [
         Todo(
-            kind=_("逾期督办") if escalated else _("公开义务"),
+            kind=_("公开义务"),
             title=f"{o.catalogue_item.title}（{o.period_label or o.event_note or o.get_kind_display()}）",
             url=f"{url}?org={o.org.code}&status={o.status}",
             org_name=o.org.name,

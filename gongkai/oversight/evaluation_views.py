@@ -59,7 +59,7 @@ def campaign_list(request):
             .order_by("path")
         )
         form = CampaignForm(request.POST or None)
-        form.fields["orgs"].choices = [(o.code, o.name) for o in orgs]
+        form.set_orgs(orgs)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
             done = run_action(
@@ -70,7 +70,7 @@ def campaign_list(request):
                     title=d["title"],
                     opens_at=d["opens_at"],
                     closes_at=d["closes_at"],
-                    orgs=[o for o in orgs if o.code in set(d["orgs"])],
+                    orgs=form.chosen(orgs),
                 ),
                 success=_("评议活动已发起。"),
                 form=form,

@@ -49,7 +49,36 @@ class CampaignForm(forms.Form):
         label=_("结束时间"),
         widget=widgets.DateTimeInput(),
     )
-    orgs = forms.MultipleChoiceField(label=_("参评党组织"), widget=forms.CheckboxSelectMultiple)
+    sector_types = forms.MultipleChoiceField(
+        label=_("按类型全选"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("选中类型的全部党组织参评。"),
+    )  # fmt: skip
+    below = forms.MultipleChoiceField(
+        label=_("按上级全选"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("选中党组织及其全部下级参评。"),
+    )  # fmt: skip
+    orgs = forms.MultipleChoiceField(
+        label=_("逐个选择参评党组织"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def set_orgs(self, orgs) -> None:
+        """Issue 16: choose by type ("all of a type"), by parent ("all below") or one by one."""
+        from gongkai.orgs.models import SectorType
+
+        present = {o.sector_type for o in orgs}
+        self.fields["sector_types"].choices = [(v, label) for v, label in SectorType.choices if v in present]
+        parents = {o.path[: -o.steplen] for o in orgs}
+        self.fields["below"].choices = [(o.code, o.name) for o in orgs if o.path in parents]
+        self.fields["orgs"].choices = [(o.code, o.name) for o in orgs]
+
+    def chosen(self, orgs) -> list:
+        d = self.cleaned_data
+        types, codes = set(d["sector_types"]), set(d["orgs"])
+        roots = [o.path for o in orgs if o.code in set(d["below"])]
+        return [
+            o for o in orgs
+            if o.code in codes or o.sector_type in types or any(o.path.startswith(p) for p in roots)
+        ]  # fmt: skip
 
 
 class VoteForm(forms.Form):

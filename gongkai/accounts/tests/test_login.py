@@ -148,3 +148,16 @@ def test_a_logged_in_read_writes_nothing_until_the_session_needs_touching(client
         with CaptureQueriesContext(connection) as touch:
             client.get("/")
     assert len(_writes(touch.captured_queries)) == 1
+
+
+def test_staff_land_on_the_workbench_and_members_on_the_front_page(client, tree, people):
+    assert login(client, people.clerk_a.username, PASSWORD)["Location"] == "/work/"
+    client.logout()
+    assert login(client, people.member_a.username, PASSWORD)["Location"] == "/"
+    client.logout()
+    asked = client.post(
+        "/accounts/login/?next=/search/",
+        {"username": people.clerk_a.username, "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.9",
+    )
+    assert asked["Location"] == "/search/", "a page asked for wins"

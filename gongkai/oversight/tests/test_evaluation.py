@@ -224,3 +224,28 @@ def test_office_starts_a_campaign_on_the_page_and_members_see_it(client, tree, p
         client.logout()
         assert "年终评议" not in client.get("/oversight/evaluation/").content.decode()
         assert client.get(f"/oversight/evaluation/{campaign.pk}/").status_code == 404
+
+
+def test_organisations_are_chosen_all_of_a_type_or_all_below(client, tree, people):
+    from gongkai.conftest import make_org
+    from gongkai.orgs.models import SectorType
+
+    school = make_org(tree.committee, sector_type=SectorType.SCHOOL, name="集里中学党支部", code="TS")
+    client.force_login(people.inspector_c)
+    form = client.get("/oversight/evaluation/").content.decode()
+    assert "按类型全选" in form and "按上级全选" in form
+    with at(2026, 11, 29):
+        client.post(
+            "/oversight/evaluation/",
+            {"title": "按类型", "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-10T18:00",
+             "sector_types": [SectorType.SCHOOL]},
+        )  # fmt: skip
+        client.post(
+            "/oversight/evaluation/",
+            {"title": "按上级", "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-10T18:00",
+             "below": [tree.a.code]},
+        )  # fmt: skip
+    by_type = EvaluationCampaign.objects.get(title="按类型")
+    assert list(by_type.orgs.all()) == [school]
+    below = EvaluationCampaign.objects.get(title="按上级")
+    assert set(below.orgs.all()) == {tree.a, tree.a1}
