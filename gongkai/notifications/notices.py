@@ -1,27 +1,18 @@
 """Notices to the people who answer for an organisation, sent when the caller's transaction commits."""
 
-from django.db import transaction
+from gongkai import access
 
-from gongkai.orgs.models import Membership, Role
-
-from .actions import notify
-
-HANDLER_ROLES = (Role.CLERK, Role.SECRETARY)
+from .actions import notify_on_commit
 
 
 def handlers(org):
     """The clerk and secretary of the organisation itself: the people who answer."""
-    return [m.user for m in Membership.objects.filter(org=org, role__in=HANDLER_ROLES).select_related("user")]
+    return access.org_handlers(org)
 
 
 def send(users, title: str, body: str = "", url: str = "", key: str = "") -> None:
     """One notification per distinct user after commit; `key` (made per user) keeps a reminder to one."""
-
-    def deliver():
-        for user in {u.pk: u for u in users}.values():
-            notify(user, title, body, url, key=f"{key}:{user.pk}" if key else "")
-
-    transaction.on_commit(deliver)
+    notify_on_commit(users, title, body, url, key=key)
 
 
 def remind_handlers(cases, today, describe) -> int:

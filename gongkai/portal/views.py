@@ -46,7 +46,13 @@ def org_detail(request, code):
     return render(
         request,
         "portal/org_detail.html",
-        {"org": org, "ancestors": ancestors, "children": children, "Level": Level},
+        {
+            "org": org,
+            "ancestors": ancestors,
+            "children": children,
+            "Level": Level,
+            "can_commit": access.can(request.user, "commitment.publish", org),
+        },
     )
 
 

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from gongkai.lib.errors import ActionError
+
 pytestmark = pytest.mark.django_db
 
 
@@ -62,7 +64,7 @@ def test_a_refused_file_leaves_the_application_unanswered(tree, people, settings
         application = actions.submit_application(
             tree.a, by=people.member_a, title="2024年度党费收缴使用情况", description="请公开明细。"
         )
-        with pytest.raises(actions.ActionError, match="类型不受支持"):
+        with pytest.raises(ActionError, match="类型不受支持"):
             actions.answer_application(
                 application, by=people.clerk_a, answer_type="disclosed", text="见附件。",
                 files=[SimpleUploadedFile("x.exe", b"MZ\x90\x00binary")],

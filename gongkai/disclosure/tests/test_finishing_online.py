@@ -10,6 +10,7 @@ from gongkai.catalogue.models import Category
 from gongkai.disclosure import actions
 from gongkai.disclosure.models import DisclosureItem, State, WorkPlan
 from gongkai.disclosure.tests.factories import PNG, catalogue_item_for, make_item, owner_of_catalogue, staff
+from gongkai.lib.errors import ActionError
 from gongkai.orgs.models import Role
 
 
@@ -43,7 +44,7 @@ def test_the_author_deletes_a_draft_with_its_files(
 def test_a_draft_that_went_through_review_is_kept(tree, people):
     item = make_item(tree.a, state=State.SUBMITTED, by_clerk=people.clerk_a)
     actions.send_back_item(item, by=staff(tree.a, Role.REVIEWER), reason="请补充。")
-    with pytest.raises(actions.ActionError, match="不能删除"):
+    with pytest.raises(ActionError, match="不能删除"):
         actions.delete_draft(item, by=people.clerk_a)
 
 

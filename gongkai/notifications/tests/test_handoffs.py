@@ -15,6 +15,7 @@ from gongkai.disclosure import actions as disclosure
 from gongkai.disclosure.models import ChangeRequest, State, Withholding
 from gongkai.disclosure.tests.factories import catalogue_item_for, make_item, owner_of_catalogue, staff
 from gongkai.feedback import actions as feedback
+from gongkai.lib.errors import NotAllowed
 from gongkai.notifications.models import Notification
 from gongkai.orgs.models import Role
 from gongkai.oversight import actions as oversight
@@ -94,7 +95,7 @@ def test_publish_tells_the_author(tree, people, team):
 def test_a_refused_action_tells_nobody(tree, people, team):
     item = make_item(tree.a, state=State.SUBMITTED, by_clerk=people.clerk_a)
     before = Notification.objects.count()
-    with pytest.raises(disclosure.NotAllowed):
+    with pytest.raises(NotAllowed):
         disclosure.review_item(item, by=people.clerk_a)  # four eyes
     assert Notification.objects.count() == before
 

@@ -105,3 +105,14 @@ def test_long_lists_are_paged_and_filtered_by_kind(client, tree, people):
     assert _titles(first)[0] == "待审核的事项"
     assert "kind=%E6%84%8F%E8%A7%81%E5%8F%8D%E9%A6%88" in first  # the chip of 意见反馈
     assert _titles(only) == ["待审核的事项"]
+
+
+def test_the_commitments_page_is_reachable_from_the_org_page_and_the_workbench(client, tree, people):
+    client.force_login(people.clerk_a)
+    assert (
+        f'href="/oversight/commitments/?org={tree.a.code}"'
+        in client.get(f"/orgs/{tree.a.code}/").content.decode()
+    )
+    assert 'href="/oversight/commitments/"' in client.get("/work/").content.decode()
+    client.force_login(people.member_a)
+    assert "/oversight/commitments/" not in client.get(f"/orgs/{tree.a.code}/").content.decode()
