@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
-from gongkai.lib import confidentiality, filetypes, uploads
+from gongkai.lib import confidentiality, filetypes, richtext, uploads
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
@@ -27,6 +27,7 @@ from . import board_cache, ports
 from .models import (
     TRANSITIONS,
     Attachment,
+    BodyFormat,
     ChangeRequest,
     ConfidentialityFinding,
     DisclosureItem,
@@ -92,12 +93,19 @@ def _validate_scope(scope: str, catalogue_item: CatalogueItem | None) -> str:
     return scope
 
 
-def _content(fields: dict) -> dict:
+def _content(fields: dict, body_format: str = BodyFormat.MARKDOWN) -> dict:
     out = {}
     if "title" in fields:
         out["title"] = clean_line(fields["title"], field=_("标题"), max_length=200)
+    if fields.get("body_format"):
+        if fields["body_format"] not in BodyFormat.values:
+            raise ActionError(_("正文格式无效。"))
+        body_format = out["body_format"] = fields["body_format"]
     if "body" in fields:
-        out["body"] = clean_text(fields["body"], field=_("正文"), max_length=50_000, required=False)
+        body = fields["body"] or ""
+        if body_format == BodyFormat.HTML:  # pasted from Word/WPS: kept to headings, lists, tables
+            body = richtext.clean_html(body)
+        out["body"] = clean_text(body, field=_("正文"), max_length=50_000, required=False)
     if "doc_number" in fields:
         out["doc_number"] = clean_line(
             fields["doc_number"] or "", field=_("文号"), max_length=60, required=False
@@ -151,13 +159,39 @@ def create_item(org, *, by, title, body="", catalogue_item=None, work_plan=None,
 def update_item(item, *, by, scope=None, **fields):
     item = _locked(item)
     access.require(by, "item.edit", item)
-    changes = _content(fields)
+    changes = _content(fields, item.body_format)
     if scope is not None:
         changes["scope"] = _validate_scope(scope, item.catalogue_item)
     for key, value in changes.items():
         setattr(item, key, value)
     item.save(update_fields=[*changes, "updated_at"])
     _event(item, "update", by=by)
+    return item
+
+
+@transaction.atomic
+def import_body(item, uploaded, *, by):
+    """Issue 16: the body filled from a Word/WPS document (DOCX: headings, lists and tables kept)."""
+    item = _locked(item)
+    access.require(by, "item.edit", item)
+    if uploaded.size > uploads.MAX_BYTES:
+        raise ActionError(_("附件不能超过 20 MB。"))
+    data = uploaded.read()
+    if filetypes.sniff(data) != "docx":
+        raise ActionError(_("请上传 Word 文档（.docx）；WPS 文档请先另存为 .docx。"))
+    try:
+        body = richtext.docx_to_html(data)
+    except Exception:  # a damaged file: say so, never a 500
+        raise ActionError(_("无法读取该 Word 文档，请检查文件是否完整。")) from None
+    item.body = clean_text(body, field=_("正文"), max_length=50_000, required=False)
+    item.body_format = BodyFormat.HTML
+    item.save(update_fields=["body", "body_format", "updated_at"])
+    _event(
+        item,
+        "update",
+        by=by,
+        note=clean_line(uploaded.name or "", field="name", max_length=200, required=False),
+    )
     return item
 
 
@@ -434,6 +468,7 @@ def decide_change(request, *, by, approve: bool):
             category=item.category,
             title=request.new_title,
             body=request.new_body or item.body,
+            body_format=BodyFormat.MARKDOWN if request.new_body else item.body_format,
             doc_number=item.doc_number,
             scope=item.scope,
             event_date=item.event_date,

@@ -101,6 +101,9 @@ class ItemDetail(ItemRow):
     notice: str
     reader_body: str
     body: str | None = Field(description="草稿正文，仅本组织及上级工作人员可见")
+    body_format: str = Field(
+        description="正文格式：markdown，或 html（自 Word/WPS 粘贴或 DOCX 导入，已净化）"
+    )
     attachments: list[AttachmentOut]
     history: list[EventOut] | None = Field(description="处理记录，仅工作人员可见")
     findings: list[FindingOut] | None = Field(description="保密检查结果，仅工作人员可见")
@@ -117,6 +120,7 @@ class ItemCreate(Strict):
     work_plan: int | None = None
     title: str
     body: str = ""
+    body_format: str = "markdown"
     scope: str | None = None
     event_date: date | None = None
     period_label: str = ""
@@ -127,6 +131,7 @@ class ItemCreate(Strict):
 class ItemPatch(Strict):
     title: str | None = None
     body: str | None = None
+    body_format: str | None = None
     scope: str | None = None
     event_date: date | None = None
     period_label: str | None = None
@@ -249,6 +254,7 @@ def _detail(user, item: DisclosureItem) -> dict:
         # Readers get the masked published text; only staff see a draft's body.
         "reader_body": item.reader_body() if is_staff else item.published_body,
         "body": item.body if is_staff else None,
+        "body_format": item.body_format,
         "attachments": attachments,
         "history": history,
         "findings": findings,

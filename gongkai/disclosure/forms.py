@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
 from gongkai.lib import widgets
 
-from .models import ChangeRequest, Withholding, WorkPlan
+from .models import BodyFormat, ChangeRequest, Withholding, WorkPlan
 
 
 class ItemForm(forms.Form):
@@ -21,11 +21,14 @@ class ItemForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(
         label=_("正文"),
-        widget=forms.Textarea,
+        widget=forms.Textarea(attrs={"data-rich-editor": "1", "rows": 14}),
         required=False,
-        max_length=50_000,
-        help_text=_("支持 Markdown 格式。"),
+        max_length=200_000,  # pasted Word HTML is long before cleaning; the stored body is limited
+        help_text=_(
+            "可直接从 Word/WPS 复制粘贴，标题、列表和表格会保留，其余格式自动清除；也可在保存后上传 Word 文档导入正文。"
+        ),
     )
+    body_format = forms.ChoiceField(choices=BodyFormat.choices, widget=forms.HiddenInput, required=False)
     scope = forms.ChoiceField(
         label=_("公开范围"), choices=[("", _("按目录规定"))] + Scope.choices, required=False
     )
@@ -70,6 +73,10 @@ class EditForm(ItemForm):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("附件"))
     keep_inside = forms.BooleanField(label=_("仅本组织党员可见"), required=False)
+
+
+class ImportBodyForm(forms.Form):
+    docx = forms.FileField(label=_("从 Word 文档导入正文（.docx，将替换现有正文）"))
 
 
 class ReasonForm(forms.Form):

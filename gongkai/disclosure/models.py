@@ -66,6 +66,19 @@ class WorkPlan(models.Model):
         return self.title
 
 
+class BodyFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", _("文档格式")
+
+
+def body_text(source: str, body_format: str) -> str:
+    """A body's plain text (search, snippets), whatever its format."""
+    from gongkai.lib import markdown, richtext
+
+    html = richtext.clean_html(source) if body_format == BodyFormat.HTML else markdown.render(source)
+    return richtext.html_to_text(html)
+
+
 def current_q(now: datetime) -> models.Q:
     """R10: published and not expired: what a board shows."""
     return models.Q(state=State.PUBLISHED) & (
@@ -92,6 +105,10 @@ class DisclosureItem(models.Model):
     category = models.PositiveSmallIntegerField(_("目录类别"), choices=Category.choices)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), blank=True)
+    # Issue 16: clerks paste from Word/WPS or import a DOCX (sanitised HTML); older bodies are Markdown.
+    body_format = models.CharField(
+        _("正文格式"), max_length=8, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN
+    )
     # The text readers get: the body with the reviewer's masks applied (R13), set at approval.
     published_body = models.TextField(blank=True, editable=False)
     doc_number = models.CharField(_("文号"), max_length=60, blank=True)
@@ -169,6 +186,16 @@ class DisclosureItem(models.Model):
 
     def reader_body(self) -> str:
         return self.published_body if self.state != State.DRAFT and self.published_body else self.body
+
+    def rendered(self, source: str) -> str:
+        """HTML for readers from a body of this item's format, sanitised on the way out either way."""
+        from gongkai.lib import markdown, richtext
+
+        return richtext.clean_html(source) if self.body_format == BodyFormat.HTML else markdown.render(source)
+
+    def plain_text(self) -> str:
+        """What search shows in snippets: text, never Markdown or HTML syntax."""
+        return body_text(self.reader_body(), self.body_format)
 
     def masked_body(self) -> str:
         """R13: the body with the reviewer's masks applied: what readers will get once approved."""

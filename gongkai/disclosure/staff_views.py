@@ -18,6 +18,7 @@ from gongkai.orgs.models import Organisation, Role
 from . import actions, forms
 from .models import (
     Attachment,
+    BodyFormat,
     ChangeRequest,
     ConfidentialityFinding,
     DisclosureItem,
@@ -83,6 +84,7 @@ def new_item(request):
                 event_date=data["event_date"],
                 period_label=data["period_label"],
                 stage=data["stage"],
+                body_format=data["body_format"] or BodyFormat.MARKDOWN,
             ),
             success=_("已保存草稿。"),
             form=form,
@@ -127,8 +129,11 @@ def work_item(request, pk):
                 "event_date": item.event_date,
                 "period_label": item.period_label,
                 "stage": item.stage,
+                "body_format": item.body_format,
             }
         )
+        # The editing surface starts from what readers see (sanitised), in either stored format.
+        edit_form.fields["body"].widget.attrs["data-html"] = item.rendered(item.body)
     return render(
         request,
         "disclosure/work_item.html",
@@ -141,6 +146,7 @@ def work_item(request, pk):
             "can": can,
             "edit_form": edit_form,
             "attachment_form": forms.AttachmentForm() if can["edit"] else None,
+            "import_form": forms.ImportBodyForm() if can["edit"] else None,
             "change_form": forms.ChangeRequestForm() if can["request_change"] else None,
             "pending_change": item.change_requests.filter(status=ChangeRequest.Status.PENDING).first(),
         },
@@ -182,6 +188,13 @@ def edit_item(request, item):
     data = _valid(forms.EditForm(request.POST))
     actions.update_item(item, by=request.user, scope=data.pop("scope") or None, **data)
     return _("已保存。")
+
+
+@item_action
+def import_body(request, item):
+    data = _valid(forms.ImportBodyForm(request.POST, request.FILES))
+    actions.import_body(item, data["docx"], by=request.user)
+    return _("已从 Word 文档导入正文，请核对预览。")
 
 
 @item_action

@@ -27,6 +27,7 @@ urlpatterns = [
     path("work/items/<int:pk>/send-back/", staff_views.send_back, name="item_send_back"),
     path("work/items/<int:pk>/request-change/", staff_views.request_change, name="item_request_change"),
     path("work/items/<int:pk>/delete/", staff_views.delete_draft, name="delete_draft"),
+    path("work/items/<int:pk>/import-body/", staff_views.import_body, name="item_import_body"),
     path("work/requests/", staff_views.requests_page, name="requests"),
     path(
         "work/requests/<slug:kind>/<int:pk>/<slug:decision>/",

@@ -77,7 +77,7 @@ def search(request, filters: Query[SearchParams]):
             "id": i.pk,
             "title": i.title,
             "title_html": str(highlight(i.title, terms)),
-            "snippet_html": str(snippet(i.reader_body(), terms)),
+            "snippet_html": str(snippet(i.plain_text(), terms)),
             "org": {"code": i.org.code, "name": i.org.name},
             "category": i.category,
             "category_label": i.get_category_display(),

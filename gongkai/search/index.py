@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gongkai.catalogue.models import Scope
-from gongkai.disclosure.models import DisclosureItem, State
+from gongkai.disclosure.models import DisclosureItem, State, body_text
 from gongkai.lib.zhtext import normalize
 
 from .models import SearchDoc
@@ -33,13 +33,15 @@ _FIELDS = (
     "body",
     "published_body",
     "published_at",
+    "body_format",
 )
 
 
 def _doc_values(row: tuple) -> dict:
     """Index columns of one item from its `_FIELDS` values (pure: runs in worker processes too)."""
-    pk, org_id, org_path, category, scope, state, title, body, published_body, published_at = row
-    text = published_body or body  # readers get the masked text (R13); index exactly that
+    pk, org_id, org_path, category, scope, state, title, body, published_body, published_at, body_format = row
+    # Readers get the masked text (R13): index exactly that, as text (no Markdown or HTML syntax).
+    text = body_text(published_body or body, body_format)
     return {
         "item_id": pk,
         "org_id": org_id,

@@ -59,7 +59,7 @@ def search(request):
                     {
                         "item": i,
                         "title": highlight(i.title, terms),
-                        "snippet": snippet(i.reader_body(), terms),
+                        "snippet": snippet(i.plain_text(), terms),
                     }
                     for i in engine.page_items(request.user, results, page)
                 ],

@@ -12,6 +12,12 @@ def markdown(source: str) -> str:
     return mark_safe(render(source))  # noqa: S308 - sanitised by nh3 in render()
 
 
+@register.filter
+def as_body(source: str, item) -> str:
+    """An item's body in its own format (Markdown, or HTML from Word/WPS/DOCX), sanitised by nh3."""
+    return mark_safe(item.rendered(source))  # noqa: S308 - sanitised in rendered()
+
+
 @register.simple_tag
 def qr_svg(url: str) -> str:
     """An inline SVG QR code (no external service, no script)."""
