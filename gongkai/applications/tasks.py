@@ -1,7 +1,5 @@
 """Daily reminders: open applications due within three working days, or overdue."""
 
-from datetime import timedelta
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,18 +10,10 @@ from gongkai.notifications import notices
 
 from .models import Application, Status
 
-# Calendar days that cover three working days.
-HORIZON_DAYS = 7
-
 
 def remind(today=None) -> int:
     """Tell the handlers of each open application due within three working days, or overdue."""
     today = today or timezone.localdate()
-    apps = (
-        Application.objects.exclude(status=Status.ANSWERED)
-        .filter(due_date__lte=today + timedelta(days=HORIZON_DAYS))
-        .select_related("org")
-    )
 
     def describe(a, late):
         title = _("依申请公开已超期：%(number)s") if late else _("依申请公开即将到期：%(number)s")
@@ -35,7 +25,7 @@ def remind(today=None) -> int:
             f"ysq-due:{a.pk}",
         )
 
-    return notices.remind_handlers(list(apps), today, describe)
+    return notices.remind_handlers(Application.objects.exclude(status=Status.ANSWERED), today, describe)
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,9 +8,6 @@ from gongkai.notifications import notices
 
 from .actions import erase_expired_personal_data
 from .models import FeedbackCase, Status
-
-# Calendar days that cover three working days.
-HORIZON_DAYS = 7
 
 
 @db_periodic_task(crontab(hour="2", minute="40"))
@@ -25,18 +20,13 @@ def erase_personal_data_daily():
 def remind(today=None) -> int:
     """Tell the handlers of each open case due within three working days, or overdue."""
     today = today or timezone.localdate()
-    cases = (
-        FeedbackCase.objects.exclude(status=Status.REPLIED)
-        .filter(due_date__lte=today + timedelta(days=HORIZON_DAYS))
-        .select_related("org")
-    )
 
     def describe(c, late):
         title = _("意见反馈已超期：%(subject)s") if late else _("意见反馈即将到期：%(subject)s")
         body = _("办理期限 %(due)s。") % {"due": f"{c.due_date:%Y-%m-%d}"}
         return title % {"subject": c.subject}, body, reverse("feedback:case", args=[c.pk]), f"fk-due:{c.pk}"
 
-    return notices.remind_handlers(list(cases), today, describe)
+    return notices.remind_handlers(FeedbackCase.objects.exclude(status=Status.REPLIED), today, describe)
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))

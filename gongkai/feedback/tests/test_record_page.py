@@ -34,3 +34,23 @@ def test_an_outsider_gets_404(client, people):
     assert client.get(reverse("feedback:record")).status_code == 404
     assert client.post(reverse("feedback:record"), CASE).status_code == 404
     assert not FeedbackCase.objects.exists()
+
+
+def test_handlers_are_reminded_once_of_a_case_due_soon(people, django_capture_on_commit_callbacks):
+    from gongkai.feedback import actions
+    from gongkai.feedback.tasks import remind
+    from gongkai.notifications.models import Notification
+
+    case = actions.record_offline(
+        people.clerk_a.memberships.get().org,
+        by=people.clerk_a,
+        channel="letter",
+        subject="路灯",
+        content="不亮",
+    )
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            remind(today=case.due_date)
+    sent = Notification.objects.filter(user=people.clerk_a, title="意见反馈即将到期：路灯")
+    assert sent.count() == 1
+    assert not Notification.objects.filter(user=people.member_a).exists()
