@@ -61,7 +61,13 @@
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
     var label = form && form.querySelector("label[for='" + area.id + "']");
-    if (label) { editor.id = area.id + "_editor"; label.htmlFor = editor.id; }
+    editor.id = area.id + "_editor";
+    if (label) {
+      // A div is not labelable: name the textbox through aria-labelledby, and let the label focus it.
+      label.id = label.id || area.id + "_label";
+      editor.setAttribute("aria-labelledby", label.id);
+      label.addEventListener("click", function () { editor.focus(); });
+    }
     var start = document.createElement("div");
     clean(area.getAttribute("data-html") || "", start); // server-sanitised already; cleaned again here
     while (start.firstChild) editor.appendChild(start.firstChild);
