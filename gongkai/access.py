@@ -17,8 +17,34 @@ from gongkai.audit.log import record_denial
 from gongkai.lib.errors import NotAllowed
 from gongkai.orgs.models import STAFF_ROLES, Membership, Organisation, Role
 
+# ---- Role sets (R2), named once -----------------------------------------------------------------
 
-class Grants:
+# Prepare and publish items, register events, answer applications and feedback, respond to findings.
+HANDLER_ROLES = frozenset({Role.CLERK, Role.SECRETARY})
+# Read the cases of their organisation and its descendants: items in every state, applications and
+# feedback (masked), obligations, the archive. Clerk, secretary and reviewer act there; the office and
+# the auditor read. Not the supervisor (R20: assignments only) nor the catalogue owner (catalogue matters).
+CASE_ROLES = frozenset({Role.CLERK, Role.SECRETARY, Role.REVIEWER, Role.INSPECTOR, Role.AUDITOR})
+# Roles held at an organisation reach its descendants too; a supervisor's reach is the assignment table.
+INHERITED_ROLES = STAFF_ROLES - {Role.SUPERVISOR}
+# R12: the upper organisation's secretary or leading-group office accepts or overrules a withholding.
+WITHHOLDING_DECIDERS = frozenset({Role.SECRETARY, Role.INSPECTOR})
+# Roles that see oversight data (dashboards, inspections) of their organisation and below.
+OVERSIGHT_ROLES = frozenset({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY, Role.CLERK})
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})
+
+# "Organisations where the user may …": the named tasks of orgs_where() and may_anywhere().
+_TASK_ROLES: dict[str, frozenset[str]] = {
+    "prepare": HANDLER_ROLES,  # items, events, commitments, withholdings, work plans, offline feedback
+    "review": frozenset({Role.REVIEWER}),
+    "approve": frozenset({Role.SECRETARY}),
+    "inspect": frozenset({Role.INSPECTOR}),  # inspections, campaigns, the rollout plan, assignments
+    "read_cases": CASE_ROLES,
+    "export_archive": frozenset({Role.SECRETARY, Role.AUDITOR, Role.INSPECTOR}),
+}
+
+
+class _Grants:
     """A user's memberships, loaded once (one query) and answered by path prefix, no recursion."""
 
     def __init__(self, user) -> None:
@@ -40,15 +66,15 @@ class Grants:
     def roles_at_path(self, path: str) -> set[str]:
         held = set()
         for m in self.memberships:
-            if m.org.path == path or (m.role in STAFF_ROLES and path.startswith(m.org.path)):
+            if m.org.path == path or (m.role in INHERITED_ROLES and path.startswith(m.org.path)):
                 held.add(m.role)
         return held
 
     def has_role(self, role: str, org: Organisation) -> bool:
         return role in self.roles_at(org)
 
-    def is_staff_at(self, org: Organisation) -> bool:
-        return bool(self.roles_at(org) & STAFF_ROLES)
+    def reads_cases_at(self, org: Organisation) -> bool:
+        return bool(self.roles_at(org) & CASE_ROLES)
 
     @property
     def is_member(self) -> bool:
@@ -73,13 +99,29 @@ class Grants:
         return paths
 
 
-def grants(user) -> Grants:
+def _supervised_paths(g: _Grants) -> list[str]:
+    """R20: paths of the organisations assigned to the user as supervisor (one query, cached)."""
+    cached = getattr(g, "_supervised_paths", None)
+    if cached is None:
+        from gongkai.oversight.models import SupervisorAssignment
+
+        if not any(m.role == Role.SUPERVISOR for m in g.memberships):
+            cached = []  # only someone holding the supervisor role has assignments: no query
+        else:
+            cached = list(
+                SupervisorAssignment.objects.filter(supervisor=g.user).values_list("org__path", flat=True)
+            )
+        g._supervised_paths = cached
+    return cached
+
+
+def _grants(user) -> _Grants:
     """The user's grants, cached on the user object for the request."""
     if user is None:
-        return Grants(None)
+        return _Grants(None)
     cached = getattr(user, "_gongkai_grants", None)
     if cached is None:
-        cached = Grants(user)
+        cached = _Grants(user)
         if user.is_authenticated:
             user._gongkai_grants = cached
     return cached
@@ -91,7 +133,7 @@ def forget(user) -> None:
         del user._gongkai_grants
 
 
-def path_q(field: str, paths: Iterable[str]) -> Q:
+def _path_q(field: str, paths: Iterable[str]) -> Q:
     """Q matching rows whose organisation path lies under any of `paths` (self included)."""
     paths = list(paths)
     if not paths:
@@ -100,26 +142,47 @@ def path_q(field: str, paths: Iterable[str]) -> Q:
 
 
 def has_role(user, role: str, org: Organisation) -> bool:
-    return grants(user).has_role(role, org)
+    return _grants(user).has_role(role, org)
 
 
-def is_staff_at(user, org: Organisation) -> bool:
-    return grants(user).is_staff_at(org)
+def has_role_anywhere(user, role: str) -> bool:
+    return any(m.role == role for m in _grants(user).memberships)
 
 
-def staff_orgs(user, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Organisation]:
-    """Organisations where the user holds one of `roles`, through inheritance down the tree."""
-    paths = grants(user).paths(set(roles) & STAFF_ROLES)
-    return Organisation.objects.filter(path_q("path", paths))
+def is_staff(user) -> bool:
+    """Whether the user holds any staff role anywhere (shows the staff pages, whose lists may be empty)."""
+    return _grants(user).is_staff
+
+
+def reads_cases_at(user, org: Organisation) -> bool:
+    """Whether the user reads `org`'s cases: drafts, applications, feedback, obligations (CASE_ROLES)."""
+    return _grants(user).reads_cases_at(org)
+
+
+def _task_paths(g: _Grants, task: str) -> list[str]:
+    try:
+        roles = _TASK_ROLES[task]
+    except KeyError:
+        raise ValueError(f"unknown task {task!r}") from None
+    return g.paths(roles)
+
+
+def orgs_where(user, task: str) -> QuerySet[Organisation]:
+    """Organisations where the user may do `task` (a key of _TASK_ROLES), inherited down the tree."""
+    return Organisation.objects.filter(_path_q("path", _task_paths(_grants(user), task)))
+
+
+def may_anywhere(user, task: str) -> bool:
+    """Whether the user may do `task` at some organisation (no query beyond the grants)."""
+    return bool(_task_paths(_grants(user), task))
 
 
 def visible_orgs(user) -> QuerySet[Organisation]:
-    """Public organisations, plus the user's own and those under their staff roles."""
-    g = grants(user)
+    """Public organisations, plus the user's own, those under their roles and their assignments."""
+    g = _grants(user)
     own = [m.org_id for m in g.memberships]
-    return Organisation.objects.filter(
-        Q(is_public=True) | Q(pk__in=own) | path_q("path", g.paths(STAFF_ROLES))
-    )
+    reach = g.paths(INHERITED_ROLES) + _supervised_paths(g)
+    return Organisation.objects.filter(Q(is_public=True) | Q(pk__in=own) | _path_q("path", reach))
 
 
 def get_or_404(queryset: QuerySet, **lookup):
@@ -152,7 +215,7 @@ def can(user, action: str, obj=None) -> bool:
         check = _RULES[action]
     except KeyError:
         raise ValueError(f"unknown action {action!r}") from None
-    return bool(check(grants(user), obj))
+    return bool(check(_grants(user), obj))
 
 
 def require(user, action: str, obj=None, *, message: str | None = None) -> None:
@@ -167,8 +230,9 @@ def require(user, action: str, obj=None, *, message: str | None = None) -> None:
 # ---- Disclosure items (R9, R10) -------------------------------------------------------------
 
 
-def _audience_q(g: Grants, now) -> Q:
-    """R9: who may read a published item, by its scope (inside first: public only after public_from)."""
+def _audience_q(g: _Grants, now) -> Q:
+    """R9: who may read a published item, by its scope (inside first: public only after public_from).
+    Items of an organisation not listed publicly reach only its own people (and staff, elsewhere)."""
     from gongkai.catalogue.models import Scope
 
     audience = Q(scope=Scope.PUBLIC, public_from__lte=now)
@@ -179,30 +243,47 @@ def _audience_q(g: Grants, now) -> Q:
     committee = g.org_ids(Role.COMMITTEE_MEMBER)
     if committee:
         audience |= Q(scope__in=[Scope.COMMITTEE, Scope.ORG_MEMBERS], org_id__in=committee)
-    return audience
+    hidden = Organisation.objects.filter(is_public=False).values("pk")
+    listed = ~Q(org_id__in=hidden)
+    own = [m.org_id for m in g.memberships]
+    if own:
+        listed |= Q(org_id__in=own)
+    return audience & listed
+
+
+def _published_q(g: _Grants, now) -> Q:
+    """What the user reads of published items: R9 audience, and R20 everything current of the
+    organisations assigned to them as supervisor (never drafts, withheld or ended items)."""
+    from gongkai.disclosure.models import current_q
+
+    readable = current_q(now) & _audience_q(g, now)
+    supervised = _supervised_paths(g)
+    if supervised:
+        readable |= current_q(now) & _path_q("org_path", supervised)
+    return readable
 
 
 def visible_items(user, now=None):
-    """Items the user may read: R9 scopes for current published items (R10), everything for staff of
-    the organisation or an ancestor. Drafts, withheld and ended items reach only that staff."""
+    """Items the user may read: R9 scopes for current published items (R10), everything for CASE_ROLES
+    of the organisation or an ancestor. Drafts, withheld and ended items reach only those roles."""
     from django.utils import timezone
 
-    from gongkai.disclosure.models import DisclosureItem, current_q
+    from gongkai.disclosure.models import DisclosureItem
 
     now = now or timezone.now()
-    g = grants(user)
-    readable = current_q(now) & _audience_q(g, now)
-    staff_paths = g.paths(STAFF_ROLES)
-    if staff_paths:
-        readable |= path_q("org_path", staff_paths)
+    g = _grants(user)
+    readable = _published_q(g, now)
+    case_paths = g.paths(CASE_ROLES)
+    if case_paths:
+        readable |= _path_q("org_path", case_paths)
     return DisclosureItem.objects.filter(readable)
 
 
 def staff_items(user):
-    """Every item, in any state, of the organisations where the user holds a staff role (R2)."""
+    """Every item, in any state, of the organisations whose cases the user reads (R2)."""
     from gongkai.disclosure.models import DisclosureItem
 
-    return DisclosureItem.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+    return DisclosureItem.objects.filter(_path_q("org_path", _grants(user).paths(CASE_ROLES)))
 
 
 def visible_notices(user, now=None):
@@ -212,11 +293,14 @@ def visible_notices(user, now=None):
     from gongkai.disclosure.models import DisclosureItem, State
 
     now = now or timezone.now()
-    g = grants(user)
+    g = _grants(user)
     readable = _audience_q(g, now)
-    staff_paths = g.paths(STAFF_ROLES)
-    if staff_paths:
-        readable |= path_q("org_path", staff_paths)
+    supervised = _supervised_paths(g)
+    if supervised:
+        readable |= _path_q("org_path", supervised)
+    case_paths = g.paths(CASE_ROLES)
+    if case_paths:
+        readable |= _path_q("org_path", case_paths)
     readable &= Q(state__in=[State.SUPERSEDED, State.REVOKED, State.TERMINATED])
     return DisclosureItem.objects.filter(readable)
 
@@ -235,45 +319,45 @@ def can_see_attachment(user, attachment) -> bool:
 
 def visible_attachments(user, item) -> list:
     """The attachments of an item the caller already obtained through `visible_items`."""
-    g = grants(user)
-    inside = g.is_staff_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
+    g = _grants(user)
+    inside = g.reads_cases_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
     return [a for a in item.attachments.all() if inside or not a.keep_inside]
 
 
-def _item_roles(g: Grants, item) -> set[str]:
+def _item_roles(g: _Grants, item) -> set[str]:
     return g.roles_at(item.org)
 
 
 @rule("item.create")
-def _item_create(g: Grants, org: Organisation) -> bool:
-    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+def _item_create(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & HANDLER_ROLES)
 
 
 @rule("item.edit")
-def _item_edit(g: Grants, item) -> bool:
+def _item_edit(g: _Grants, item) -> bool:
     from gongkai.disclosure.models import State
 
-    return item.state == State.DRAFT and bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+    return item.state == State.DRAFT and bool(_item_roles(g, item) & HANDLER_ROLES)
 
 
 @rule("item.submit")
-def _item_submit(g: Grants, item) -> bool:
+def _item_submit(g: _Grants, item) -> bool:
     return _item_edit(g, item)
 
 
 @rule("item.review")
-def _item_review(g: Grants, item) -> bool:
+def _item_review(g: _Grants, item) -> bool:
     # R7: four eyes, the author never reviews their own item.
     return Role.REVIEWER in _item_roles(g, item) and item.author_id != g.user.pk
 
 
 @rule("item.approve")
-def _item_approve(g: Grants, item) -> bool:
+def _item_approve(g: _Grants, item) -> bool:
     return Role.SECRETARY in _item_roles(g, item) and item.author_id != g.user.pk
 
 
 @rule("item.send_back")
-def _item_send_back(g: Grants, item) -> bool:
+def _item_send_back(g: _Grants, item) -> bool:
     from gongkai.disclosure.models import State
 
     if item.state == State.SUBMITTED:
@@ -282,21 +366,21 @@ def _item_send_back(g: Grants, item) -> bool:
 
 
 @rule("item.resolve_findings")
-def _item_resolve(g: Grants, item) -> bool:
+def _item_resolve(g: _Grants, item) -> bool:
     return _item_review(g, item) or _item_approve(g, item)
 
 
 @rule("item.publish")
-def _item_publish(g: Grants, item) -> bool:
-    return bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+def _item_publish(g: _Grants, item) -> bool:
+    return bool(_item_roles(g, item) & HANDLER_ROLES)
 
 
 @rule("item.request_change")
-def _item_request_change(g: Grants, item) -> bool:
-    return bool(_item_roles(g, item) & {Role.CLERK, Role.SECRETARY})
+def _item_request_change(g: _Grants, item) -> bool:
+    return bool(_item_roles(g, item) & HANDLER_ROLES)
 
 
-def _owns_catalogue_of(g: Grants, org: Organisation) -> bool:
+def _owns_catalogue_of(g: _Grants, org: Organisation) -> bool:
     """R8/R11: whether the user is the owner of the catalogue that applies to `org`."""
     from gongkai.catalogue.models import current_version_for
 
@@ -311,47 +395,77 @@ def _owns_catalogue_of(g: Grants, org: Organisation) -> bool:
 
 
 @rule("item.decide_change")
-def _item_decide_change(g: Grants, item) -> bool:
+def _item_decide_change(g: _Grants, item) -> bool:
     """R11: the catalogue owner approves changes, revocations and terminations."""
     return _owns_catalogue_of(g, item.org)
 
 
 @rule("workplan.decide")
-def _workplan_decide(g: Grants, plan) -> bool:
+def _workplan_decide(g: _Grants, plan) -> bool:
     return _owns_catalogue_of(g, plan.org)
 
 
 @rule("withholding.decide")
-def _withholding_decide(g: Grants, withholding) -> bool:
+def _withholding_decide(g: _Grants, withholding) -> bool:
     """R12: the upper organisation (any staff role that can approve there) accepts or overrules."""
     org = withholding.org
     if org.depth <= 1:
         return False
-    return bool(g.roles_at_path(org.path[: -org.steplen]) & {Role.SECRETARY, Role.INSPECTOR})
+    return bool(g.roles_at_path(org.path[: -org.steplen]) & WITHHOLDING_DECIDERS)
+
+
+def _catalogue_q(g: _Grants, field: str) -> Q:
+    """R8/R11 as a filter: organisations whose nearest published catalogue the user owns (the same
+    answer as _owns_catalogue_of, for whole querysets). One query, for catalogue owners only."""
+    from gongkai.catalogue.models import CatalogueVersion
+
+    owner_paths = g.paths({Role.CATALOGUE_OWNER})
+    if not owner_paths:
+        return Q(pk__in=[])
+    published = set(
+        CatalogueVersion.objects.filter(published_at__isnull=False).values_list(
+            "catalogue__owner__path", flat=True
+        )
+    )
+    owned = [c for c in published if any(c.startswith(p) for p in owner_paths)]
+    # A nearer catalogue set below by someone else takes its subtree out of the user's hands.
+    foreign = [c for c in published - set(owned) if any(c.startswith(o) for o in owned)]
+    q = _path_q(field, owned)
+    return q & ~_path_q(field, foreign) if foreign else q
+
+
+def visible_withholdings(user):
+    """Withholdings of the organisations whose cases the user reads, and of those under their catalogue."""
+    from gongkai.disclosure.models import Withholding
+
+    g = _grants(user)
+    return Withholding.objects.filter(
+        _path_q("org__path", g.paths(CASE_ROLES)) | _catalogue_q(g, "org__path")
+    )
 
 
 @rule("item.view_staff")
-def _item_view_staff(g: Grants, item) -> bool:
-    return g.is_staff_at(item.org)
+def _item_view_staff(g: _Grants, item) -> bool:
+    return g.reads_cases_at(item.org)
 
 
 @rule("org.view")
-def _org_view(g: Grants, org: Organisation) -> bool:
-    return org.is_public or any(m.org_id == org.pk for m in g.memberships) or g.is_staff_at(org)
+def _org_view(g: _Grants, org: Organisation) -> bool:
+    if org.is_public or any(m.org_id == org.pk for m in g.memberships):
+        return True
+    return any(org.path.startswith(p) for p in g.paths(INHERITED_ROLES) + _supervised_paths(g))
 
 
 @rule("org.manage")
-def _org_manage(g: Grants, org: Organisation) -> bool:
+def _org_manage(g: _Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY, Role.INSPECTOR})
 
 
 # ---- Audit log and archive (R24–R26) ----------------------------------------------------------
 
-AUDIT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})
-
 
 @rule("audit.view")
-def _audit_view(g: Grants, obj=None) -> bool:
+def _audit_view(g: _Grants, obj=None) -> bool:
     return bool(g.paths(AUDIT_ROLES))
 
 
@@ -360,20 +474,20 @@ def visible_audit_entries(user):
     organisation (logins, jobs, purges) only for those holding the role at a root organisation."""
     from gongkai.audit.models import AuditEntry
 
-    paths = grants(user).paths(AUDIT_ROLES)
+    paths = _grants(user).paths(AUDIT_ROLES)
     if not paths:
         return AuditEntry.objects.none()
-    readable = path_q("org_path", paths)
+    readable = _path_q("org_path", paths)
     if any(len(p) == Organisation.steplen for p in paths):
         readable |= Q(org_path="")
     return AuditEntry.objects.filter(readable)
 
 
 def visible_snapshots(user):
-    """Archive snapshots: staff (auditors included) of the organisation or an ancestor."""
+    """Archive snapshots: CASE_ROLES (auditors included) of the organisation or an ancestor."""
     from gongkai.archive.models import Snapshot
 
-    return Snapshot.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+    return Snapshot.objects.filter(_path_q("org_path", _grants(user).paths(CASE_ROLES)))
 
 
 def get_snapshot_or_404(user, code: str):
@@ -381,27 +495,25 @@ def get_snapshot_or_404(user, code: str):
 
 
 @rule("archive.view")
-def _archive_view(g: Grants, snapshot) -> bool:
-    return any(snapshot.org_path.startswith(p) for p in g.paths(STAFF_ROLES))
+def _archive_view(g: _Grants, snapshot) -> bool:
+    return any(snapshot.org_path.startswith(p) for p in g.paths(CASE_ROLES))
 
 
 @rule("archive.export")
-def _archive_export(g: Grants, org: Organisation) -> bool:
-    return bool(g.roles_at(org) & {Role.SECRETARY, Role.AUDITOR, Role.INSPECTOR})
+def _archive_export(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & _TASK_ROLES["export_archive"])
 
 
 # ---- Applications (R16–R17) and feedback (R18) — issue 5 --------------------------------------
 
-_HANDLERS = frozenset({Role.CLERK, Role.SECRETARY})
-
 
 def visible_applications(user):
     """The applicant's own applications, and every application to an organisation under the user's
-    staff roles (the upper organisation sees all of its descendants' handling, R17)."""
+    CASE_ROLES (the upper organisation sees all of its descendants' handling, R17); masked (R2)."""
     from gongkai.applications.models import Application
 
-    g = grants(user)
-    readable = path_q("org_path", g.paths(STAFF_ROLES))
+    g = _grants(user)
+    readable = _path_q("org_path", g.paths(CASE_ROLES))
     if g.user is not None and g.user.is_authenticated:
         readable |= Q(applicant_id=g.user.pk)
     return Application.objects.filter(readable)
@@ -412,37 +524,46 @@ def get_application_or_404(user, pk, queryset=None):
 
 
 @rule("application.create")
-def _application_create(g: Grants, org: Organisation) -> bool:
+def _application_create(g: _Grants, org: Organisation) -> bool:
     # R16: to one's own organisation or an ancestor of it.
     return any(m.role == Role.MEMBER and m.org.path.startswith(org.path) for m in g.memberships)
 
 
 @rule("application.handle")
-def _application_handle(g: Grants, application) -> bool:
-    return bool(g.roles_at(application.org) & _HANDLERS)
+def _application_handle(g: _Grants, application) -> bool:
+    return bool(g.roles_at(application.org) & HANDLER_ROLES)
 
 
 @rule("application.set_policy")
-def _application_set_policy(g: Grants, owner: Organisation) -> bool:
+def _application_set_policy(g: _Grants, owner: Organisation) -> bool:
     # R16: the catalogue owner sets the answer period for the organisations under it.
     return g.has_role(Role.CATALOGUE_OWNER, owner)
 
 
 @rule("application.view_handling")
-def _application_view_handling(g: Grants, application) -> bool:
-    return g.is_staff_at(application.org)
+def _application_view_handling(g: _Grants, application) -> bool:
+    return g.reads_cases_at(application.org)
+
+
+@rule("application.personal_data")
+def _application_personal_data(g: _Grants, application) -> bool:
+    """SECURITY 15: the applicant's name unmasked for the assigned handlers only, the clerk and the
+    secretary of the receiving organisation itself (and the applicant, for their own)."""
+    if g.user is not None and application.applicant_id == g.user.pk:
+        return True
+    return any(m.org_id == application.org_id and m.role in HANDLER_ROLES for m in g.memberships)
 
 
 @rule("stats.view")
-def _stats_view(g: Grants, org: Organisation) -> bool:
-    return g.is_staff_at(org)
+def _stats_view(g: _Grants, org: Organisation) -> bool:
+    return g.reads_cases_at(org)
 
 
 def visible_feedback(user):
-    """Feedback cases for staff of the routed organisation and of the organisations above it."""
+    """Feedback cases for CASE_ROLES of the routed organisation and of the organisations above it."""
     from gongkai.feedback.models import FeedbackCase
 
-    return FeedbackCase.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+    return FeedbackCase.objects.filter(_path_q("org_path", _grants(user).paths(CASE_ROLES)))
 
 
 def visible_replies(user):
@@ -457,49 +578,62 @@ def get_feedback_or_404(user, pk, queryset=None):
 
 
 @rule("feedback.record")
-def _feedback_record(g: Grants, org: Organisation) -> bool:
-    return bool(g.roles_at(org) & _HANDLERS)
+def _feedback_record(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & HANDLER_ROLES)
 
 
 @rule("feedback.handle")
-def _feedback_handle(g: Grants, case) -> bool:
-    return bool(g.roles_at(case.org) & _HANDLERS)
+def _feedback_handle(g: _Grants, case) -> bool:
+    return bool(g.roles_at(case.org) & HANDLER_ROLES)
 
 
 @rule("feedback.personal_data")
-def _feedback_personal_data(g: Grants, case) -> bool:
+def _feedback_personal_data(g: _Grants, case) -> bool:
     """R18: only the assigned handlers, the clerk and secretary of the routed organisation itself."""
-    return any(m.org_id == case.org_id and m.role in _HANDLERS for m in g.memberships)
+    return any(m.org_id == case.org_id and m.role in HANDLER_ROLES for m in g.memberships)
 
 
 # ---- Obligations, compliance, calendar (R14, R15, R29) — owned by gongkai/obligations --------
 
 
+def _obligation_paths(g: _Grants) -> list[str]:
+    """Whose obligations the user sees: CASE_ROLES subtrees, and (R20) the supervisor's assignments."""
+    return g.paths(CASE_ROLES) + _supervised_paths(g)
+
+
 def visible_obligations(user):
-    """Obligations of the organisations where the user holds a staff role (inherited down the tree)."""
+    """Obligations of the organisations under the user's CASE_ROLES or assigned to them to supervise."""
     from gongkai.obligations.models import Obligation
 
-    return Obligation.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+    return Obligation.objects.filter(_path_q("org_path", _obligation_paths(_grants(user))))
+
+
+def obligations_to_fulfil(user):
+    """R29: open obligations of the organisations the user prepares for (clerk, secretary)."""
+    from gongkai.obligations.models import Obligation
+
+    paths = _grants(user).paths(HANDLER_ROLES)
+    return Obligation.objects.filter(_path_q("org_path", paths), fulfilled_at__isnull=True)
 
 
 def visible_compliance_summary(user):
     """The compliance summary rows of the same organisations as visible_obligations (issue 4)."""
     from gongkai.obligations.models import ComplianceSummary
 
-    return ComplianceSummary.objects.filter(path_q("org_path", grants(user).paths(STAFF_ROLES)))
+    return ComplianceSummary.objects.filter(_path_q("org_path", _obligation_paths(_grants(user))))
 
 
 def visible_compliance_rollups(user):
-    """The subtree totals of the topmost organisations where the user is staff: the same scope."""
+    """The subtree totals of the topmost organisations whose obligations the user sees: the same scope."""
     from gongkai.obligations.models import ComplianceRollup
 
-    paths = sorted(set(grants(user).paths(STAFF_ROLES)))
+    paths = sorted(set(_obligation_paths(_grants(user))))
     top = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
     return ComplianceRollup.objects.filter(path__in=top)
 
 
 @rule("calendar.manage")
-def _calendar_manage(g: Grants, obj=None) -> bool:
+def _calendar_manage(g: _Grants, obj=None) -> bool:
     """R15: the working-day calendar is national: superusers and inspectors of a root organisation."""
     if g.user is not None and g.user.is_authenticated and g.user.is_active and g.user.is_superuser:
         return True
@@ -507,78 +641,142 @@ def _calendar_manage(g: Grants, obj=None) -> bool:
 
 
 @rule("obligation.register_event")
-def _obligation_register_event(g: Grants, org: Organisation) -> bool:
-    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+def _obligation_register_event(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & HANDLER_ROLES)
 
 
 @rule("obligation.view")
-def _obligation_view(g: Grants, org: Organisation) -> bool:
-    return g.is_staff_at(org)
+def _obligation_view(g: _Grants, org: Organisation) -> bool:
+    return any(org.path.startswith(p) for p in _obligation_paths(g))
 
 
 # ---- Oversight (R19–R23) — owned by gongkai/oversight ------------------------------------------
 
-# Roles that see oversight data (dashboards, inspections) of their organisation and below.
-OVERSIGHT_ROLES = frozenset({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY, Role.CLERK})
 
-
-def _supervised_paths(g: Grants) -> list[str]:
-    """R20: paths of the organisations assigned to the user as supervisor (one query, cached)."""
-    cached = getattr(g, "_supervised_paths", None)
-    if cached is None:
-        from gongkai.oversight.models import SupervisorAssignment
-
-        if g.user is None or not g.user.is_authenticated or not g.user.is_active:
-            cached = []
-        else:
-            cached = list(
-                SupervisorAssignment.objects.filter(supervisor=g.user).values_list("org__path", flat=True)
-            )
-        g._supervised_paths = cached
-    return cached
-
-
-def oversight_paths(user) -> list[str]:
+def _oversight_paths(g: _Grants) -> list[str]:
     """Subtrees whose oversight data the user sees: their oversight roles and assigned organisations.
     A supervisor role alone shows nothing: the 联系安排表 says which organisations are theirs."""
-    g = grants(user)
     return g.paths(OVERSIGHT_ROLES) + _supervised_paths(g)
 
 
+def oversees_anything(user) -> bool:
+    return bool(_oversight_paths(_grants(user)))
+
+
 def oversight_orgs(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(path_q("path", oversight_paths(user)))
+    return Organisation.objects.filter(_path_q("path", _oversight_paths(_grants(user))))
+
+
+def overseen_obligations(user):
+    """R19 dashboards: obligations of the organisations the user oversees (their state, not the items)."""
+    from gongkai.obligations.models import Obligation
+
+    return Obligation.objects.filter(_path_q("org_path", _oversight_paths(_grants(user))))
+
+
+def visible_rollout_plans(user):
+    """R19: plans of the committees at or above the organisations the user oversees, and below them."""
+    from gongkai.oversight.models import RolloutPlan
+
+    paths = _oversight_paths(_grants(user))
+    above: set[str] = set()
+    step = Organisation.steplen
+    for p in paths:
+        above.update(p[:i] for i in range(step, len(p) + 1, step))
+    return RolloutPlan.objects.filter(Q(committee__path__in=above) | _path_q("committee__path", paths))
 
 
 def visible_inspections(user):
     from gongkai.oversight.models import Inspection
 
-    return Inspection.objects.filter(path_q("org_path", oversight_paths(user)))
+    return Inspection.objects.filter(_path_q("org_path", _oversight_paths(_grants(user))))
+
+
+def visible_findings(user):
+    """R21: findings of the inspections the user sees."""
+    from gongkai.oversight.models import InspectionFinding
+
+    return InspectionFinding.objects.filter(_path_q("org_path", _oversight_paths(_grants(user))))
+
+
+def findings_awaiting(user):
+    """R21/R29: rectification orders waiting for this user: owed by an organisation they prepare for
+    (clerk, secretary), or answered and waiting for their office's verification."""
+    from gongkai.oversight.models import OWED, FindingStatus, InspectionFinding
+
+    g = _grants(user)
+    q = Q(pk__in=[])
+    if handler := g.paths(HANDLER_ROLES):
+        q |= _path_q("org_path", handler) & Q(status__in=OWED)
+    if office := g.paths({Role.INSPECTOR}):
+        q |= _path_q("org_path", office) & Q(status=FindingStatus.RESPONDED)
+    return InspectionFinding.objects.filter(q, rectification_required=True)
+
+
+def visible_assignments(user):
+    """R20: the 联系安排表 of the subtree for the office, the auditor and secretaries; a supervisor's
+    own lines."""
+    from gongkai.oversight.models import SupervisorAssignment
+
+    g = _grants(user)
+    paths = g.paths({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY})
+    mine = Q(supervisor_id=g.user.pk) if g.memberships else Q(pk__in=[])
+    return SupervisorAssignment.objects.filter(_path_q("org__path", paths) | mine)
+
+
+def visible_campaigns(user, now=None):
+    """R22: closed campaigns are public; open and future ones for their members and the office above."""
+    from django.utils import timezone
+
+    from gongkai.oversight.models import EvaluationCampaign
+
+    g = _grants(user)
+    q = Q(closes_at__lte=now or timezone.now())
+    if g.memberships:
+        q |= Q(orgs__in=g.org_ids(Role.MEMBER))
+        q |= _path_q("committee__path", _oversight_paths(g))
+    return EvaluationCampaign.objects.filter(q).distinct()
+
+
+def member_orgs(user) -> list[Organisation]:
+    """The organisations the user belongs to as a member (R16: where they apply by default)."""
+    return _grants(user).member_orgs()
+
+
+def member_org_ids(user) -> list[int]:
+    """The organisations the user belongs to as a member (R22: whose work they evaluate)."""
+    return _grants(user).org_ids(Role.MEMBER)
+
+
+def applicable_orgs(user) -> QuerySet[Organisation]:
+    """R16: the member's organisations and their ancestors: where they may apply."""
+    return Organisation.objects.filter(path__in=_grants(user).member_tree_paths())
 
 
 @rule("oversight.view")
-def _oversight_view(g: Grants, org: Organisation) -> bool:
-    return any(org.path.startswith(p) for p in g.paths(OVERSIGHT_ROLES) + _supervised_paths(g))
+def _oversight_view(g: _Grants, org: Organisation) -> bool:
+    return any(org.path.startswith(p) for p in _oversight_paths(g))
 
 
 @rule("oversight.inspect")
-def _oversight_inspect(g: Grants, org: Organisation) -> bool:
+def _oversight_inspect(g: _Grants, org: Organisation) -> bool:
     """R21: the leading-group office inspects, orders rectification, runs plans and campaigns."""
     return Role.INSPECTOR in g.roles_at(org)
 
 
 @rule("oversight.respond")
-def _oversight_respond(g: Grants, finding) -> bool:
-    return bool(g.roles_at(finding.org) & {Role.CLERK, Role.SECRETARY})
+def _oversight_respond(g: _Grants, finding) -> bool:
+    return bool(g.roles_at(finding.org) & HANDLER_ROLES)
 
 
 @rule("oversight.verify")
-def _oversight_verify(g: Grants, finding) -> bool:
+def _oversight_verify(g: _Grants, finding) -> bool:
     return Role.INSPECTOR in g.roles_at(finding.org)
 
 
 @rule("commitment.publish")
-def _commitment_publish(g: Grants, org: Organisation) -> bool:
-    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+def _commitment_publish(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & HANDLER_ROLES)
 
 
 # ---- Search (R30) — owned by gongkai/search ----------------------------------------------------
@@ -587,7 +785,7 @@ def _commitment_publish(g: Grants, org: Organisation) -> bool:
 def reads_public_items_only(user) -> bool:
     """True when visible_items(user) can hold only public, published items (no memberships at all):
     search may then narrow its candidates to those before the exact visible_items check."""
-    return not grants(user).memberships
+    return not _grants(user).memberships
 
 
 # ---- Hand-off recipients (issue 16: every hand-off notifies the next person) -------------------
@@ -622,7 +820,7 @@ def org_handlers(org: Organisation) -> list:
     return [
         m.user
         for m in Membership.objects.filter(
-            org=org, role__in=[Role.CLERK, Role.SECRETARY], user__is_active=True
+            org=org, role__in=list(HANDLER_ROLES), user__is_active=True
         ).select_related("user")
     ]
 
@@ -638,7 +836,7 @@ def members_of(orgs: Iterable[Organisation]) -> list:
 
 
 @rule("item.delete")
-def _item_delete(g: Grants, item) -> bool:
+def _item_delete(g: _Grants, item) -> bool:
     """Issue 16: a draft is deleted by its author only, while they may still edit it."""
     return g.user is not None and item.author_id == g.user.pk and _item_edit(g, item)
 
@@ -653,43 +851,46 @@ def items_awaiting(user):
     author's own drafts sent back."""
     from gongkai.disclosure.models import DisclosureItem, State
 
-    g = grants(user)
+    g = _grants(user)
     q = Q(pk__in=[])
     for roles, state in (
         ({Role.REVIEWER}, State.SUBMITTED),
         ({Role.SECRETARY}, State.REVIEWED),
-        ({Role.CLERK, Role.SECRETARY}, State.APPROVED),
+        (HANDLER_ROLES, State.APPROVED),
     ):
         paths = g.paths(roles)
         if paths:
-            q |= path_q("org_path", paths) & Q(state=state)
-    if g.paths({Role.CLERK, Role.SECRETARY}):  # only they write items
+            q |= _path_q("org_path", paths) & Q(state=state)
+    if g.paths(HANDLER_ROLES):  # only they write items
         q |= Q(author_id=g.user.pk, state=State.DRAFT, events__action="send_back")
-    return DisclosureItem.objects.filter(q).distinct()
+    if not g.memberships:
+        return DisclosureItem.objects.none()
+    own_pending = Q(author_id=g.user.pk, state__in=[State.SUBMITTED, State.REVIEWED])  # R7: four eyes
+    return DisclosureItem.objects.filter(q).exclude(own_pending).distinct()
 
 
 def change_requests_to_decide(user):
-    """R11: pending change requests of items under the catalogue-owner roles the user holds."""
+    """R11: pending change requests of items whose catalogue the user owns (filtered before any slice)."""
     from gongkai.disclosure.models import ChangeRequest
 
-    paths = grants(user).paths({Role.CATALOGUE_OWNER})
-    return ChangeRequest.objects.filter(path_q("item__org_path", paths), status=ChangeRequest.Status.PENDING)
+    q = _catalogue_q(_grants(user), "item__org_path")
+    return ChangeRequest.objects.filter(q, status=ChangeRequest.Status.PENDING)
 
 
 def work_plans_to_decide(user):
-    """R8: pending work plans of organisations under the catalogue-owner roles the user holds."""
+    """R8: pending work plans of organisations whose catalogue the user owns."""
     from gongkai.disclosure.models import WorkPlan
 
-    paths = grants(user).paths({Role.CATALOGUE_OWNER})
-    return WorkPlan.objects.filter(path_q("org__path", paths), status=WorkPlan.Status.PENDING)
+    q = _catalogue_q(_grants(user), "org__path")
+    return WorkPlan.objects.filter(q, status=WorkPlan.Status.PENDING)
 
 
 def withholdings_to_decide(user):
     """R12: filings of organisations strictly below where the user is secretary or inspector."""
     from gongkai.disclosure.models import Withholding
 
-    paths = grants(user).paths({Role.SECRETARY, Role.INSPECTOR})
-    return Withholding.objects.filter(path_q("org__path", paths), status=Withholding.Status.FILED).exclude(
+    paths = _grants(user).paths(WITHHOLDING_DECIDERS)
+    return Withholding.objects.filter(_path_q("org__path", paths), status=Withholding.Status.FILED).exclude(
         org__path__in=paths
     )
 
@@ -698,27 +899,32 @@ def applications_to_handle(user):
     """R16: open applications to organisations where the user answers them (clerk, secretary)."""
     from gongkai.applications.models import Application, Status
 
-    paths = grants(user).paths(_HANDLERS)
-    return Application.objects.filter(path_q("org_path", paths)).exclude(status=Status.ANSWERED)
+    paths = _grants(user).paths(HANDLER_ROLES)
+    return Application.objects.filter(_path_q("org_path", paths)).exclude(status=Status.ANSWERED)
 
 
 def feedback_to_handle(user):
     """R18: feedback cases not yet answered, of organisations where the user handles them."""
     from gongkai.feedback.models import FeedbackCase, Status
 
-    paths = grants(user).paths(_HANDLERS)
-    return FeedbackCase.objects.filter(path_q("org_path", paths)).exclude(status=Status.REPLIED)
+    paths = _grants(user).paths(HANDLER_ROLES)
+    return FeedbackCase.objects.filter(_path_q("org_path", paths)).exclude(status=Status.REPLIED)
 
 
-def escalation_paths(user) -> list[str]:
-    """Where overdue work is escalated to the user: the office's subtrees and a supervisor's assigned
-    organisations (R20, R21), never an auditor's (who changes nothing)."""
-    g = grants(user)
-    return g.paths({Role.INSPECTOR}) + _supervised_paths(g)
+def escalated_obligations(user):
+    """Where overdue work is escalated to the user: obligations of the office's subtrees and of a
+    supervisor's assigned organisations (R20, R21), never an auditor's (who changes nothing), nor of
+    the organisations the user prepares for themselves (those are their own to-dos)."""
+    from gongkai.obligations.models import Obligation
+
+    g = _grants(user)
+    own = set(g.paths(HANDLER_ROLES))
+    above = [p for p in g.paths({Role.INSPECTOR}) + _supervised_paths(g) if p not in own]
+    return Obligation.objects.filter(_path_q("org_path", above))
 
 
 def work_plans_requested(user):
     """R8: the work plans of the organisations the user prepares items for (the requester's view)."""
     from gongkai.disclosure.models import WorkPlan
 
-    return WorkPlan.objects.filter(path_q("org__path", grants(user).paths(_HANDLERS)))
+    return WorkPlan.objects.filter(_path_q("org__path", _grants(user).paths(HANDLER_ROLES)))

@@ -24,7 +24,7 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self):
         """Issue 16: staff land on their workbench, members and others on the front page."""
-        if access.grants(self.request.user).is_staff:
+        if access.is_staff(self.request.user):
             return reverse("workbench:home")
         return super().get_default_redirect_url()
 

@@ -16,7 +16,6 @@ from gongkai.lib import filetypes
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.obligations import calendar
-from gongkai.orgs.models import Organisation
 
 from . import actions
 from .models import REASONS, AnswerAttachment, AnswerType, Delivery, Pause, Status
@@ -24,8 +23,7 @@ from .models import REASONS, AnswerAttachment, AnswerType, Delivery, Pause, Stat
 
 def applicable_orgs(user):
     """The member's organisations and their ancestors: where they may apply (R16)."""
-    paths = access.grants(user).member_tree_paths()
-    return Organisation.objects.filter(path__in=paths).order_by("path")
+    return access.applicable_orgs(user).order_by("path")
 
 
 def guide(request):
@@ -44,7 +42,7 @@ def new(request):
     values, error = {}, ""
     if not orgs:
         return render(request, "applications/new.html", {"orgs": orgs, "not_member": True})
-    own = [o.code for o in access.grants(request.user).member_orgs()]
+    own = [o.code for o in access.member_orgs(request.user)]
     values = {"org": next((o.code for o in orgs if o.code in own), "")}  # issue 16: one's own first
     if request.method == "POST":
         values = request.POST
@@ -215,8 +213,7 @@ def download(request, pk, attachment_id):
 @login_required
 def work(request):
     """R29: the staff list, open applications first, by due date."""
-    orgs = access.staff_orgs(request.user)
-    if not orgs.exists():
+    if not access.may_anywhere(request.user, "read_cases"):
         raise Http404
     qs = access.visible_applications(request.user).select_related("org", "applicant")
     status = request.GET.get("status", "open")

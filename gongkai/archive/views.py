@@ -10,7 +10,6 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.audit.views import page_of
 from gongkai.catalogue.models import Category
-from gongkai.orgs.models import STAFF_ROLES
 
 from .models import Snapshot, SnapshotFile
 
@@ -49,7 +48,7 @@ class FilterForm(forms.Form):
 
 def _staff_only(user):
     # The archive is for staff of an organisation (auditors included); everyone else sees nothing here.
-    if not access.grants(user).paths(STAFF_ROLES):
+    if not access.may_anywhere(user, "read_cases"):
         raise Http404
 
 

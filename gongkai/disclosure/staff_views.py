@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib.pages import run_action
-from gongkai.orgs.models import Organisation, Role
+from gongkai.orgs.models import Organisation
 
 from . import actions, forms
 from .models import (
@@ -27,8 +27,6 @@ from .models import (
     WorkPlan,
 )
 
-CREATE_ROLES = {Role.CLERK, Role.SECRETARY}
-
 
 @login_required
 def work_list(request):
@@ -37,14 +35,9 @@ def work_list(request):
     if state in State.values:
         items = items.filter(state=state)
     rows = list(items[:200])
-    waiting = [
-        i
-        for i in rows
-        if (i.state == State.SUBMITTED and access.can(request.user, "item.review", i))
-        or (i.state == State.REVIEWED and access.can(request.user, "item.approve", i))
-        or (i.state == State.APPROVED and access.can(request.user, "item.publish", i))
-    ]
-    creatable = access.staff_orgs(request.user, CREATE_ROLES).order_by("path")[:200]
+    # Filtered before the slice: a decision of this user's is never cut by others' rows.
+    waiting = list(access.items_awaiting(request.user).select_related("org").order_by("updated_at")[:200])
+    creatable = access.orgs_where(request.user, "prepare").order_by("path")[:200]
     return render(
         request,
         "disclosure/work_list.html",
@@ -280,30 +273,19 @@ def delete_draft(request, pk):
 def requests_page(request):
     """Decisions waiting for this user: changes (catalogue owner), work plans, withholding filings."""
     user = request.user
-    changes = [
-        c
-        for c in access.change_requests_to_decide(user)
+    # Each queue is filtered by access before it is sliced (an owner never loses theirs to others').
+    changes = list(
+        access.change_requests_to_decide(user)
         .select_related("item__org", "requested_by")
         .order_by("requested_at")[:200]
-        if access.can(user, "item.decide_change", c.item)
-    ]
-    plans = [
-        p
-        for p in access.work_plans_to_decide(user)
-        .select_related("org", "created_by")
-        .order_by("created_at")[:200]
-        if access.can(user, "workplan.decide", p)
-    ]
-    withholdings = [
-        w
-        for w in access.withholdings_to_decide(user)
-        .select_related("org", "catalogue_item")
-        .order_by("filed_at")[:200]
-        if access.can(user, "withholding.decide", w)
-    ]
-    mine = Withholding.objects.filter(
-        access.path_q("org__path", access.grants(user).paths(access.STAFF_ROLES))
     )
+    plans = list(
+        access.work_plans_to_decide(user).select_related("org", "created_by").order_by("created_at")[:200]
+    )
+    withholdings = list(
+        access.withholdings_to_decide(user).select_related("org", "catalogue_item").order_by("filed_at")[:200]
+    )
+    mine = access.visible_withholdings(user)
     return render(
         request,
         "disclosure/requests.html",
@@ -313,7 +295,7 @@ def requests_page(request):
             "withholdings": withholdings,
             "filed": mine.select_related("org", "catalogue_item").order_by("-filed_at")[:50],
             "my_plans": access.work_plans_requested(user).select_related("org").order_by("-created_at")[:50],
-            "creatable": access.staff_orgs(user, CREATE_ROLES).order_by("path")[:200],
+            "creatable": access.orgs_where(user, "prepare").order_by("path")[:200],
         },
     )
 

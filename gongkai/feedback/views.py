@@ -109,7 +109,7 @@ def replies(request):
 
 @login_required
 def work(request):
-    if not access.grants(request.user).is_staff:
+    if not access.may_anywhere(request.user, "read_cases"):
         raise Http404
     qs = access.visible_feedback(request.user).select_related("org")
     status = request.GET.get("status", "open")
@@ -123,11 +123,7 @@ def work(request):
 
 @login_required
 def record(request):
-    orgs = [
-        o
-        for o in access.staff_orgs(request.user).order_by("path")
-        if access.can(request.user, "feedback.record", o)
-    ]
+    orgs = list(access.orgs_where(request.user, "prepare").order_by("path"))
     if not orgs:
         raise Http404
     values, error = {}, ""
@@ -191,11 +187,7 @@ def case_detail(request, pk):
         hits = actions.publication_hits(case, case.reply)
         context["hits"] = [(KIND_LABELS[h.kind], h.context) for h in hits]
     if can_handle:
-        context["route_orgs"] = [
-            o
-            for o in access.staff_orgs(request.user).order_by("path")
-            if access.can(request.user, "feedback.record", o)
-        ]
+        context["route_orgs"] = list(access.orgs_where(request.user, "prepare").order_by("path"))
     return render(request, "feedback/case.html", context)
 
 
@@ -240,7 +232,7 @@ def unpublish(request, pk):
 @login_required
 def route(request, pk):
     def do(case):
-        org = access.staff_orgs(request.user).filter(code=request.POST.get("org", "")).first()
+        org = access.orgs_where(request.user, "read_cases").filter(code=request.POST.get("org", "")).first()
         if org is None:
             raise ValidationError(_("请选择受理的党组织。"))
         actions.route_case(case, by=request.user, org=org)

@@ -55,7 +55,7 @@ class ComplianceOut(Schema):
 
 
 def _scope(user, year, org_code=None, sector_type=None):
-    if not access.grants(user).is_staff:
+    if not access.is_staff(user):
         return None
     qs = access.visible_obligations(user).filter(year=year or timezone.localdate().year)
     if org_code:
@@ -120,7 +120,7 @@ def _fig(key, label, f) -> dict:
 @router.get("/compliance", response=ComplianceOut, summary="公开义务完成情况（按组织、组织类型、目录类别）")
 def compliance_figures(request, year: int | None = None, sector_type: SectorType | None = None):
     year = year or timezone.localdate().year
-    if not access.grants(request.auth).is_staff:
+    if not access.is_staff(request.auth):
         return {"year": year, "by_org": [], "by_sector_type": [], "by_category": []}
     qs = access.visible_compliance_summary(request.auth).filter(year=year)
     if sector_type:

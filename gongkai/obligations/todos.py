@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.lib.todos import Todo
-from gongkai.orgs.models import Role
 
 from .models import Status
 from .status import due_soon_limit, with_status
@@ -18,22 +17,16 @@ LIMIT = 500
 
 
 def todos(user, on: date) -> list[Todo]:
-    g = access.grants(user)
-    own = g.paths({Role.CLERK, Role.SECRETARY})
-    above = [p for p in access.escalation_paths(user) if p not in own] if g.is_staff else []
     out = []
-    if own:
-        out += _rows(user, on, own, [Status.OVERDUE, Status.DUE_SOON])
-    if above:
-        out += _escalated(user, on, above)
+    if access.may_anywhere(user, "prepare"):
+        out += _rows(user, on, [Status.OVERDUE, Status.DUE_SOON])
+    out += _escalated(user, on)
     return out
 
 
-def _escalated(user, on, paths) -> list[Todo]:
+def _escalated(user, on) -> list[Todo]:
     """Overdue work of the organisations below, one row per organisation (not one per obligation)."""
-    qs = access.visible_obligations(user).filter(
-        access.path_q("org_path", paths), fulfilled_at__isnull=True, due_date__lt=on
-    )
+    qs = access.escalated_obligations(user).filter(fulfilled_at__isnull=True, due_date__lt=on)
     rows = (
         with_status(qs, on)
         .filter(status=Status.OVERDUE)
@@ -57,9 +50,9 @@ def _escalated(user, on, paths) -> list[Todo]:
     ]
 
 
-def _rows(user, on, paths, statuses) -> list[Todo]:
+def _rows(user, on, statuses) -> list[Todo]:
     limit = due_soon_limit(on)
-    qs = access.visible_obligations(user).filter(access.path_q("org_path", paths), fulfilled_at__isnull=True)
+    qs = access.obligations_to_fulfil(user)
     if limit is not None:
         qs = qs.filter(due_date__lte=limit)
     qs = with_status(qs, on).filter(status__in=statuses).order_by("due_date", "pk")

@@ -14,7 +14,7 @@ from gongkai import access
 from gongkai.catalogue.models import CatalogueItem, Category, Timing
 from gongkai.lib import spreadsheet
 from gongkai.lib.pages import run_action
-from gongkai.orgs.models import Organisation, Role, SectorType
+from gongkai.orgs.models import Organisation, SectorType
 
 from . import actions, compliance
 from .calendar import current_overrides
@@ -24,7 +24,7 @@ from .status import STATUS_CSS, today, with_status
 
 
 def _staff_or_404(user):
-    if not access.grants(user).is_staff:
+    if not access.is_staff(user):
         raise Http404
 
 
@@ -70,7 +70,7 @@ def obligation_list(request):
             "year": f["year"],
             "status_css": STATUS_CSS,
             "query": query.urlencode(),
-            "can_register": bool(access.grants(request.user).paths({Role.CLERK, Role.SECRETARY})),
+            "can_register": access.may_anywhere(request.user, "prepare"),
         },
     )
 
@@ -204,11 +204,9 @@ def _export(fmt, year, rows, categories):
 @login_required
 def register_event(request):
     """A clerk registers that a timely item's event (or a stage) happened: one obligation (R14)."""
-    g = access.grants(request.user)
-    paths = g.paths({Role.CLERK, Role.SECRETARY})
-    if not paths:
+    orgs = list(access.orgs_where(request.user, "prepare").order_by("path"))
+    if not orgs:
         raise Http404
-    orgs = list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
     form = EventForm(request.POST or None)
     form.fields["org"].choices = [(o.code, o.name) for o in orgs]
     items = list(

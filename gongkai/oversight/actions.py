@@ -350,7 +350,7 @@ def create_campaign(
 
 def eligible_orgs(campaign: EvaluationCampaign, user) -> list[Organisation]:
     """The campaign's organisations of which the user is a member (R22: members rate their own)."""
-    member_ids = access.grants(user).org_ids(Role.MEMBER)
+    member_ids = access.member_org_ids(user)
     return list(campaign.orgs.filter(pk__in=member_ids).order_by("path"))
 
 

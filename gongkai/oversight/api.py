@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from gongkai import access
 
 from . import dashboard
-from .models import EvaluationCampaign, SupervisorAssignment
+from .models import EvaluationCampaign
 from .results import results
 
 router = Router(tags=["oversight"])
@@ -105,10 +105,7 @@ def dashboard_figures(request, year: int | None = None):
 def assignments(request):
     from .views import _assignment_scope, _supervisor_label
 
-    if (
-        not access.oversight_paths(request.auth)
-        and not SupervisorAssignment.objects.filter(supervisor_id=getattr(request.auth, "pk", None)).exists()
-    ):
+    if not access.oversees_anything(request.auth) and not access.visible_assignments(request.auth).exists():
         raise Http404
     return [
         {

@@ -13,37 +13,31 @@ from . import rollout
 from .models import RolloutPlan
 
 
-def scope_or_404(user) -> list[str]:
-    paths = access.oversight_paths(user)
-    if not paths:
+def scope_or_404(user) -> None:
+    if not access.oversees_anything(user):
         raise Http404
-    return paths
 
 
 def plan_for_user(user, year: int) -> RolloutPlan | None:
     """The plan of the nearest committee above (or at) the organisations the user oversees."""
-    paths = access.oversight_paths(user)
-    plans = (
-        RolloutPlan.objects.filter(year=year)
+    return (
+        access.visible_rollout_plans(user)
+        .filter(year=year)
         .select_related("committee")
         .prefetch_related("phases", "deadlines")
         .order_by("-committee__depth")
+        .first()
     )
-    for plan in plans:
-        cp = plan.committee.path
-        if any(p.startswith(cp) or cp.startswith(p) for p in paths):
-            return plan
-    return None
 
 
 def figures(user, year: int, on=None) -> dict:
     """Rollout progress per sector and compliance per sector, within the user's oversight scope."""
     on = on or timezone.localdate()
-    paths = scope_or_404(user)
+    scope_or_404(user)
     plan = plan_for_user(user, year)
-    orgs = Organisation.objects.filter(access.path_q("path", paths))
+    orgs = access.oversight_orgs(user)
     sectors = rollout.progress(plan, orgs, on) if plan else []
-    obligations = Obligation.objects.filter(access.path_q("org_path", paths), year=year)
+    obligations = access.overseen_obligations(user).filter(year=year)
     by_sector = compliance.compute(obligations, on)["by_sector_type"]
     return {"plan": plan, "sectors": sectors, "compliance": by_sector, "on": on, "year": year}
 
@@ -61,12 +55,11 @@ def supervised_rows(user, year: int, on=None):
 
 
 def open_findings(user):
-    from .models import OWED, FindingStatus, InspectionFinding
+    from .models import OWED, FindingStatus
 
     return (
-        InspectionFinding.objects.filter(
-            access.path_q("org_path", access.oversight_paths(user)), rectification_required=True
-        )
+        access.visible_findings(user)
+        .filter(rectification_required=True)
         .filter(Q(status__in=OWED) | Q(status=FindingStatus.RESPONDED))
         .select_related("org", "inspection")
         .order_by("due_date", "pk")

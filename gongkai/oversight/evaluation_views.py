@@ -1,7 +1,7 @@
 """R22: evaluation campaigns, the secret vote, and results published after the close."""
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,32 +9,21 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.lib.pages import run_action
-from gongkai.orgs.models import Organisation, Role
 
 from . import actions
 from .forms import CampaignForm, VoteForm
-from .models import Choice, EvaluationCampaign, Participation
+from .models import Choice, Participation
 from .results import MIN_VOTES, results
 
 
-def _visible_campaigns(user, now):
-    """Closed campaigns are public; open and future ones for their members and the office above."""
-    g = access.grants(user)
-    q = Q(closes_at__lte=now)
-    if g.user is not None and g.user.is_authenticated:
-        q |= Q(orgs__in=g.org_ids(Role.MEMBER))
-        q |= access.path_q("committee__path", access.oversight_paths(user))
-    return EvaluationCampaign.objects.filter(q).distinct()
-
-
 def _campaign_or_404(user, pk, now):
-    return access.get_or_404(_visible_campaigns(user, now).select_related("committee"), pk=pk)
+    return access.get_or_404(access.visible_campaigns(user, now).select_related("committee"), pk=pk)
 
 
 def campaign_list(request):
     now = timezone.now()
     campaigns = list(
-        _visible_campaigns(request.user, now)
+        access.visible_campaigns(request.user, now)
         .select_related("committee")
         .annotate(n_orgs=Count("orgs", distinct=True))
         .order_by("-closes_at", "-pk")[:100]
@@ -48,13 +37,13 @@ def campaign_list(request):
         )
     committees = []
     if request.user.is_authenticated:
-        paths = access.grants(request.user).paths({Role.INSPECTOR})
-        committees = list(Organisation.objects.filter(access.path_q("path", paths), level="committee"))
+        committees = list(access.orgs_where(request.user, "inspect").filter(level="committee"))
     form = None
     if committees:
         committee = committees[0]
         orgs = list(
-            Organisation.objects.filter(path__startswith=committee.path)
+            access.orgs_where(request.user, "inspect")
+            .filter(path__startswith=committee.path)
             .exclude(pk=committee.pk)
             .order_by("path")
         )
@@ -142,9 +131,7 @@ def campaign_detail(request, pk):
             return redirect("oversight:campaign", campaign.pk)
         raise Http404
     turnout = None
-    if access.oversight_paths(request.user) and access.can(
-        request.user, "oversight.view", campaign.committee
-    ):
+    if access.can(request.user, "oversight.view", campaign.committee):
         turnout = (
             Participation.objects.filter(campaign=campaign)
             .order_by()

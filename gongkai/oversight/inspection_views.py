@@ -12,21 +12,19 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib.pages import run_action
-from gongkai.orgs.models import Organisation, Role
 
 from . import actions
 from .forms import FindingForm, InspectionForm, RespondForm, VerifyForm
-from .models import FindingStatus, InspectionFinding, RectificationStep
+from .models import FindingStatus, RectificationStep
 
 
 def _inspector_orgs(user):
-    paths = access.grants(user).paths({Role.INSPECTOR})
-    return list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
+    return list(access.orgs_where(user, "inspect").order_by("path"))
 
 
 @login_required
 def inspection_list(request):
-    if not access.oversight_paths(request.user):
+    if not access.oversees_anything(request.user):
         raise Http404
     qs = access.visible_inspections(request.user).select_related("org", "inspector").order_by("-date", "-pk")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
@@ -67,7 +65,6 @@ def inspection_detail(request, pk):
     )
     today = timezone.localdate()
     can_inspect = access.can(request.user, "oversight.inspect", inspection.org)
-    can_respond = bool(access.grants(request.user).roles_at(inspection.org) & {Role.CLERK, Role.SECRETARY})
     rows = []
     for f in findings:
         f.org = inspection.org  # same organisation: spares a query per finding in the rules
@@ -77,7 +74,7 @@ def inspection_detail(request, pk):
                 "overdue": f.is_overdue(today),
                 "steps": list(f.steps.all()),
                 "respond_form": RespondForm(prefix=f"r{f.pk}")
-                if can_respond and f.status in ("open", "sent_back")
+                if f.status in ("open", "sent_back") and access.can(request.user, "oversight.respond", f)
                 else None,
                 "verify_form": VerifyForm(prefix=f"v{f.pk}")
                 if can_inspect and f.status == "responded"
@@ -121,8 +118,7 @@ def add_finding(request, pk):
 
 
 def _finding_or_404(user, pk):
-    visible = InspectionFinding.objects.filter(access.path_q("org_path", access.oversight_paths(user)))
-    return access.get_or_404(visible.select_related("org"), pk=pk)
+    return access.get_or_404(access.visible_findings(user).select_related("org"), pk=pk)
 
 
 @login_required

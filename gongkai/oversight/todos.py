@@ -3,29 +3,20 @@ and responses waiting for the inspector's verification (a decision)."""
 
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.lib.todos import Todo
-from gongkai.orgs.models import Role
 
-from .models import OWED, FindingStatus, InspectionFinding
+from .models import OWED, FindingStatus
 
 
 def todos(user, on: date) -> list[Todo]:
-    g = access.grants(user)
-    handler, office = g.paths({Role.CLERK, Role.SECRETARY}), g.paths({Role.INSPECTOR})
-    if not (handler or office):
+    if not (access.may_anywhere(user, "prepare") or access.may_anywhere(user, "inspect")):
         return []
-    q = Q(pk__in=[])
-    if handler:
-        q |= access.path_q("org_path", handler) & Q(status__in=OWED)
-    if office:
-        q |= access.path_q("org_path", office) & Q(status=FindingStatus.RESPONDED)
     out = []
-    for f in InspectionFinding.objects.filter(q, rectification_required=True).select_related("org")[:500]:
+    for f in access.findings_awaiting(user).select_related("org")[:500]:
         owed = f.status in OWED
         overdue = f.is_overdue(on)
         out.append(

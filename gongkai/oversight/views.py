@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +13,11 @@ from django.views.decorators.http import require_POST
 from gongkai import access
 from gongkai.lib import spreadsheet
 from gongkai.lib.pages import run_action
-from gongkai.orgs.models import Organisation, Role, SectorType
+from gongkai.orgs.models import Role, SectorType
 
 from . import actions, dashboard
 from .forms import AssignForm, CommitmentForm, PlanForm
-from .models import Commitment, CommitmentKind, Phase, RolloutPlan, SupervisorAssignment
+from .models import Commitment, CommitmentKind, Phase, RolloutPlan
 
 
 def _year(request) -> int:
@@ -74,7 +73,7 @@ def home(request):
             "compliance_rows": compliance_rows,
             "charts": chart_data(f["sectors"], f["compliance"]),
             "findings": list(dashboard.open_findings(request.user)[:200]),
-            "can_inspect": bool(access.grants(request.user).paths({Role.INSPECTOR})),
+            "can_inspect": access.may_anywhere(request.user, "inspect"),
         },
     )
 
@@ -84,7 +83,7 @@ def mine(request):
     """R20: the supervisor's own organisations."""
     year = _year(request)
     rows = dashboard.supervised_rows(request.user, year)
-    if not rows and not access.grants(request.user).paths({Role.SUPERVISOR}):
+    if not rows and not access.has_role_anywhere(request.user, Role.SUPERVISOR):
         raise Http404
     return render(
         request,
@@ -95,10 +94,10 @@ def mine(request):
 
 def _assignment_scope(user):
     """Inspectors see the table of their subtree; a supervisor their own lines."""
-    paths = access.grants(user).paths({Role.INSPECTOR, Role.AUDITOR, Role.SECRETARY})
-    qs = SupervisorAssignment.objects.filter(access.path_q("org__path", paths) | Q(supervisor=user))
-    return qs.select_related("supervisor", "org").order_by(
-        "supervisor__display_name", "supervisor__pk", "org__path"
+    return (
+        access.visible_assignments(user)
+        .select_related("supervisor", "org")
+        .order_by("supervisor__display_name", "supervisor__pk", "org__path")
     )
 
 
@@ -109,17 +108,17 @@ def _supervisor_label(user) -> str:
 @login_required
 def assignments(request):
     """R20: the 联系安排表: printable, exportable; inspectors add and remove lines."""
-    inspector_paths = access.grants(request.user).paths({Role.INSPECTOR})
+    inspects = access.may_anywhere(request.user, "inspect")
     qs = _assignment_scope(request.user)
     rows = list(qs)
-    if not rows and not inspector_paths and not access.oversight_paths(request.user):
+    if not rows and not inspects and not access.oversees_anything(request.user):
         raise Http404
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         return _export(fmt, rows)
     form = None
-    if inspector_paths:
-        orgs = list(Organisation.objects.filter(access.path_q("path", inspector_paths)).order_by("path"))
+    if inspects:
+        orgs = list(access.orgs_where(request.user, "inspect").order_by("path"))
         supervisors = list(
             get_user_model()
             .objects.filter(memberships__role=Role.SUPERVISOR, is_active=True)
@@ -172,10 +171,9 @@ def _export(fmt, rows):
 @login_required
 def commitments(request):
     """R23: clerks and secretaries publish their organisation's and secretary's commitments."""
-    paths = access.grants(request.user).paths({Role.CLERK, Role.SECRETARY})
-    if not paths:
+    orgs = list(access.orgs_where(request.user, "prepare").order_by("path"))
+    if not orgs:
         raise Http404
-    orgs = list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
     form = CommitmentForm(
         request.POST or None, initial={"org": request.GET.get("org"), "kind": request.GET.get("kind")}
     )
@@ -205,9 +203,7 @@ def plan_edit(request):
     """R19: the leading-group office sets the year's phases and deadlines per sector type."""
     year = _year(request)
     committees = list(
-        Organisation.objects.filter(
-            access.path_q("path", access.grants(request.user).paths({Role.INSPECTOR})), level="committee"
-        ).order_by("depth", "path")
+        access.orgs_where(request.user, "inspect").filter(level="committee").order_by("depth", "path")
     )
     if not committees:
         raise Http404

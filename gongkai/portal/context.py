@@ -2,15 +2,15 @@ from django.conf import settings
 from django.core.cache import cache
 
 from gongkai import access
+from gongkai.orgs.models import Role
 
 
 def site(request):
     user = getattr(request, "user", None)
-    g = access.grants(user) if user is not None else None
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "is_staff_user": bool(g and g.is_staff),
-        "is_member_user": bool(g and g.is_member),
+        "is_staff_user": user is not None and access.is_staff(user),
+        "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
         "is_demo": cache.get_or_set("gongkai:is_demo", _is_demo, 300),
     }
 

@@ -41,7 +41,7 @@ def _count_key(user) -> str:
 
 def todo_count(user) -> int:
     """The header badge, cached per user for a minute so every page stays fast."""
-    if user is None or not user.is_authenticated or not access.grants(user).is_staff:
+    if user is None or not user.is_authenticated or not access.is_staff(user):
         return 0
     n = cache.get(_count_key(user))
     if n is None:

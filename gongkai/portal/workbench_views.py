@@ -24,7 +24,7 @@ SECTION_LABELS = {DECIDE: _("待我处理"), OVERDUE: _("已逾期"), DUE_SOON: 
 
 @login_required
 def workbench(request):
-    if not access.grants(request.user).is_staff:
+    if not access.is_staff(request.user):
         raise Http404
     on = timezone.localdate()
     soon = due_soon_limit(on)

@@ -21,7 +21,7 @@ class StatsQuery(Schema):
 def _stats(request, q: StatsQuery) -> dict:
     if not request.auth or not request.auth.is_authenticated:
         raise HttpError(401, _("请先登录。"))
-    org = access.staff_orgs(request.auth).filter(code=q.org).first()
+    org = access.orgs_where(request.auth, "read_cases").filter(code=q.org).first()
     if org is None:
         raise Http404
     try:

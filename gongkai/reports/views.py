@@ -11,7 +11,7 @@ from . import stats
 
 @login_required
 def stats_page(request):
-    orgs = list(access.staff_orgs(request.user).order_by("path"))
+    orgs = list(access.orgs_where(request.user, "read_cases").order_by("path"))
     if not orgs:
         raise Http404
     code = request.GET.get("org") or orgs[0].code

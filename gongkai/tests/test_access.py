@@ -9,24 +9,29 @@ from gongkai.orgs.models import Role, SectorType
 
 def test_branch_clerk_has_no_staff_rights_in_a_sibling(tree, people):
     clerk = people.clerk_a
-    assert access.is_staff_at(clerk, tree.a)
-    assert access.is_staff_at(clerk, tree.a1), "a staff role is inherited by descendants"
-    assert not access.is_staff_at(clerk, tree.b)
-    assert not access.is_staff_at(clerk, tree.committee), "a staff role never climbs up the tree"
+    assert access.reads_cases_at(clerk, tree.a)
+    assert access.reads_cases_at(clerk, tree.a1), "a staff role is inherited by descendants"
+    assert not access.reads_cases_at(clerk, tree.b)
+    assert not access.reads_cases_at(clerk, tree.committee), "a staff role never climbs up the tree"
     assert not access.has_role(clerk, Role.CLERK, tree.b)
 
 
 def test_committee_inspector_is_staff_in_every_descendant(tree, people):
     for org in (tree.committee, tree.a, tree.b, tree.a1):
         assert access.has_role(people.inspector_c, Role.INSPECTOR, org)
-    assert set(access.staff_orgs(people.inspector_c)) == {tree.committee, tree.a, tree.b, tree.a1}
+    assert set(access.orgs_where(people.inspector_c, "read_cases")) == {
+        tree.committee,
+        tree.a,
+        tree.b,
+        tree.a1,
+    }
 
 
 def test_member_role_is_not_inherited(tree, people):
     assert access.has_role(people.member_a, Role.MEMBER, tree.a)
     assert not access.has_role(people.member_a, Role.MEMBER, tree.a1)
-    assert not access.is_staff_at(people.member_a, tree.a)
-    assert list(access.staff_orgs(people.member_a)) == []
+    assert not access.reads_cases_at(people.member_a, tree.a)
+    assert list(access.orgs_where(people.member_a, "read_cases")) == []
 
 
 def test_hidden_org_is_seen_only_by_its_members_and_staff_above(tree, people):
