@@ -304,3 +304,16 @@ def set_policy(owner, *, by, days, extension_days=DEFAULT_DAYS) -> ApplicationPo
     policy.save()
     record(action="application.policy", obj=policy, actor=by, data={"days": policy.days}, org_path=owner.path)
     return policy
+
+
+def read_applicant(application: Application, *, by) -> dict:
+    """SECURITY 15: the applicant's name, unmasked for the assigned handlers (the receiving
+    organisation's clerk and secretary), each such read audited; the applicant reads their own."""
+    name = str(application.applicant)
+    if application.applicant_id == by.pk:
+        return {"name": name, "unmasked": True}
+    if not access.can(by, "application.personal_data", application):
+        return {"name": application.masked_applicant, "unmasked": False}
+    with transaction.atomic():
+        record(action="application.read_personal_data", obj=application, actor=by)
+    return {"name": name, "unmasked": True}

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.lib.masking import mask_name
 from gongkai.orgs.models import Organisation
 
 DEFAULT_DAYS = 20
@@ -130,6 +131,11 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def masked_applicant(self) -> str:
+        """SECURITY 15: what lists and non-handlers see of the applicant (张三 → 张*)."""
+        return mask_name(str(self.applicant))
 
     @property
     def is_open(self) -> bool:

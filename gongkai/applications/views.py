@@ -91,8 +91,14 @@ def detail(request, pk):
     )
     staff = access.can(request.user, "application.view_handling", application)
     can_handle = access.can(request.user, "application.handle", application)
+    own = application.applicant_id == request.user.pk
+    applicant = {"name": application.masked_applicant, "unmasked": False}
+    if own or request.GET.get("show") == "personal":
+        applicant = actions.read_applicant(application, by=request.user)
     context = {
         "a": application,
+        "applicant": applicant,
+        "can_see_personal": access.can(request.user, "application.personal_data", application),
         "staff": staff,
         "can_handle": can_handle and application.is_open,
         "pauses": application.pauses.all() if staff or application.applicant_id == request.user.pk else [],
@@ -109,7 +115,10 @@ def detail(request, pk):
                 "today": timezone.localdate(),
             }
         )
-    return render(request, "applications/detail.html", context)
+    response = render(request, "applications/detail.html", context)
+    if applicant["unmasked"] and not own:
+        response["Cache-Control"] = "private, no-store"  # unmasked personal data stays out of caches
+    return response
 
 
 def _handle(request, pk, fn):
