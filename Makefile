@@ -23,10 +23,12 @@ run: migrate
 	$(BIN)/gongkai run_huey --workers 1 & huey=$$!; trap 'kill $$huey' EXIT INT TERM; \
 	$(BIN)/gongkai runserver 127.0.0.1:8000
 
-# ruff, then the import contracts of pyproject.toml (gongkai.lib imports no app; no cycles between apps).
+# ruff (with the banned-api rule of R32), tools/check_access.py (no visibility filter outside access.py),
+# then the import contracts of pyproject.toml (gongkai.lib imports no app; no cycles between apps).
 lint: install
-	$(BIN)/ruff check gongkai bench e2e
-	$(BIN)/ruff format --check gongkai bench e2e
+	$(BIN)/ruff check gongkai bench e2e tools
+	$(BIN)/ruff format --check gongkai bench e2e tools
+	$(BIN)/python tools/check_access.py gongkai bench e2e
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
 
 test: lint

@@ -85,7 +85,7 @@ def export_bag(org, year: int, directory: Path, *, include_descendants=False) ->
     directory.mkdir(parents=True, exist_ok=True)
     snapshots = Snapshot.objects.filter(year=year).select_related("org").prefetch_related("files")
     snapshots = (
-        snapshots.filter(org_path__startswith=org.path) if include_descendants else snapshots.filter(org=org)
+        snapshots.filter(org.subtree_q("org_path")) if include_descendants else snapshots.filter(org=org)
     )
     rows = list(_rows(snapshots.order_by("code"), directory))
     with open(directory / "index.csv", "w", newline="", encoding="utf-8-sig") as fh:  # BOM: opens in Excel

@@ -58,7 +58,7 @@ class FilterForm(forms.Form):
             entries = entries.filter(actor_name=data["actor"])
         if data["org"]:
             org = access.visible_orgs(user).filter(code=data["org"]).only("path").first()
-            entries = entries.filter(org_path__startswith=org.path) if org else entries.none()
+            entries = entries.filter(org.subtree_q("org_path")) if org else entries.none()
         if data["action"]:
             entries = entries.filter(action__startswith=data["action"])
         if data["object_type"]:

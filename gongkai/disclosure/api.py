@@ -279,7 +279,7 @@ def list_items(request, filters: Query[ItemFilters]):
     if filters.org:
         qs = qs.filter(org_id=access.get_org_or_404(user, filters.org).pk)
     if filters.under:
-        qs = qs.filter(org_path__startswith=access.get_org_or_404(user, filters.under).path)
+        qs = qs.filter(access.get_org_or_404(user, filters.under).subtree_q("org_path"))
     if filters.category:
         qs = qs.filter(category=filters.category)
     if filters.year:

@@ -105,7 +105,7 @@ def published(request, org: str | None = None):
         target = access.visible_orgs(request.auth).filter(code=org).first()
         if target is None:
             raise Http404
-        qs = qs.filter(org_path__startswith=target.path)
+        qs = qs.filter(target.subtree_q("org_path"))
     return [
         {
             "org": c.org.code,

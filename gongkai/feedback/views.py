@@ -99,7 +99,7 @@ def replies(request):
         org = next((o for o in orgs if o.code == request.GET["org"]), None)
         if org is None:
             raise Http404
-        qs = qs.filter(org_path__startswith=org.path)
+        qs = qs.filter(org.subtree_q("org_path"))
     page = Paginator(qs.order_by("-published_at"), 20).get_page(request.GET.get("page"))
     return render(request, "feedback/replies.html", {"page": page, "orgs": orgs, "org": org})
 

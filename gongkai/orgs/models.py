@@ -54,6 +54,11 @@ class Organisation(MP_Node):
         step = self.steplen
         return [self.path[:i] for i in range(step, len(self.path), step)]
 
+    def subtree_q(self, field: str = "path") -> models.Q:
+        """Rows whose organisation path lies in this organisation's subtree (itself included): for
+        narrowing what access.py already answered; who may see what is decided there only (R32)."""
+        return models.Q(**{f"{field}__startswith": self.path})
+
     def parent(self) -> "Organisation | None":
         """The organisation directly above, by path (one query; None for a root)."""
         if self.depth <= 1:

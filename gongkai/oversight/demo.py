@@ -82,9 +82,7 @@ def load() -> None:
             by=office,
         )
 
-    branches = list(
-        Organisation.objects.filter(path__startswith=street.path, level=Level.BRANCH).order_by("code")
-    )
+    branches = list(Organisation.objects.filter(street.subtree_q(), level=Level.BRANCH).order_by("code"))
     supervisor = User.objects.filter(username="dudao").first()
     if supervisor and not SupervisorAssignment.objects.filter(supervisor=supervisor).exists():
         for org in branches[::2]:  # half of the branches

@@ -43,7 +43,7 @@ def campaign_list(request):
         committee = committees[0]
         orgs = list(
             access.orgs_where(request.user, "inspect")
-            .filter(path__startswith=committee.path)
+            .filter(committee.subtree_q())
             .exclude(pk=committee.pk)
             .order_by("path")
         )

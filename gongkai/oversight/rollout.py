@@ -152,7 +152,7 @@ def plan_for(committee_ids, year: int) -> RolloutPlan | None:
 def progress(plan: RolloutPlan, orgs_qs, on: date) -> list[SectorProgress]:
     """Sector progress for the plan's organisations within `orgs_qs` (already access-filtered)."""
     deadlines = {d.sector_type: d.deadline for d in plan.deadlines.all()}
-    qs = orgs_qs.filter(path__startswith=plan.committee.path, sector_type__in=list(deadlines)).exclude(
+    qs = orgs_qs.filter(plan.committee.subtree_q(), sector_type__in=list(deadlines)).exclude(
         pk=plan.committee_id
     )
     sectors = {k: SectorProgress(k, d) for k, d in sorted(deadlines.items(), key=lambda kv: (kv[1], kv[0]))}

@@ -38,11 +38,7 @@ def org_directory(request):
 def org_detail(request, code):
     org = access.get_org_or_404(request.user, code)
     ancestors = list(access.visible_orgs(request.user).filter(path__in=org.ancestor_paths()).order_by("path"))
-    children = (
-        access.visible_orgs(request.user)
-        .filter(path__startswith=org.path, depth=org.depth + 1)
-        .order_by("path")
-    )
+    children = access.visible_orgs(request.user).filter(org.subtree_q(), depth=org.depth + 1).order_by("path")
     return render(
         request,
         "portal/org_detail.html",

@@ -22,7 +22,7 @@ def compute(org, start: date, end: date) -> dict:
     """Two aggregate queries whatever the size of the tree."""
     lo, hi = _bounds(start, end)
     today = timezone.localdate()
-    apps = Application.objects.filter(org_path__startswith=org.path, received_at__range=(lo, hi))
+    apps = Application.objects.filter(org.subtree_q("org_path"), received_at__range=(lo, hi))
     a = apps.aggregate(
         received=Count("pk"),
         answered=Count("pk", filter=Q(status=Status.ANSWERED)),
@@ -32,7 +32,7 @@ def compute(org, start: date, end: date) -> dict:
         overdue=Count("pk", filter=~Q(status=Status.ANSWERED) & Q(due_date__lt=today)),
         **{f"type_{t}": Count("pk", filter=Q(answer_type=t)) for t in AnswerType.values},
     )
-    cases = FeedbackCase.objects.filter(org_path__startswith=org.path, received_at__range=(lo, hi))
+    cases = FeedbackCase.objects.filter(org.subtree_q("org_path"), received_at__range=(lo, hi))
     f = cases.aggregate(
         received=Count("pk"),
         replied=Count("pk", filter=Q(replied_at__isnull=False)),

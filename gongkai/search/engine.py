@@ -45,7 +45,7 @@ class Filters:
 
     def apply(self, items):
         if self.org is not None:
-            items = items.filter(org_path__startswith=self.org.path)
+            items = items.filter(self.org.subtree_q("org_path"))
         if self.category:
             items = items.filter(category=self.category)
         if self.scope:
