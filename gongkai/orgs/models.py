@@ -78,7 +78,9 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计")
 
 
-# R2: staff roles apply to the organisation and all its descendants; the others only to the organisation.
+# R2: the roles that open the staff pages. What each one reaches is decided in gongkai/access.py
+# (CASE_ROLES read cases down the tree; a supervisor only their assignments; a catalogue owner only
+# catalogue matters); member and committee member apply to their own organisation only.
 STAFF_ROLES = frozenset(
     {
         Role.CLERK,

@@ -10,7 +10,6 @@ from ninja import Router, Schema
 from gongkai import access
 
 from . import dashboard
-from .models import EvaluationCampaign
 from .results import results
 
 router = Router(tags=["oversight"])
@@ -121,7 +120,7 @@ def assignments(request):
 @router.get("/evaluations/{campaign_id}", response=ResultsOut, summary="评议结果（评议结束后公开）")
 def evaluation_results(request, campaign_id: int):
     now = timezone.now()
-    campaign = EvaluationCampaign.objects.filter(pk=campaign_id, closes_at__lte=now).first()
+    campaign = access.visible_campaigns(request.auth, now).filter(pk=campaign_id, closes_at__lte=now).first()
     if campaign is None:
         raise Http404
     orgs = list(access.visible_orgs(request.auth).filter(evaluations=campaign).order_by("path"))
