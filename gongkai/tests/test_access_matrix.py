@@ -247,7 +247,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/work/obligations/calendar/{w.override.pk}/delete/", page(admin=302), "POST"
     ),
     ("applications:work", "GET"): fixed("/apply/work/", staff_page(CASE_READERS)),
-    ("applications:stats", "GET"): fixed("/apply/stats/", staff_page(CASE_READERS)),
+    ("apply/stats/", "GET"): fixed("/apply/stats/", everyone(301)),  # the old link, moved
+    ("reports:stats", "GET"): fixed("/reports/stats/", staff_page(CASE_READERS)),
     ("applications:detail", "GET"): on("application", "/apply/{o.application.pk}/", obj(roles(CASES))),
     ("applications:extend", "POST"): on(
         "application", "/apply/{o.application.pk}/extend/", post(roles(HANDLE)), "POST"
@@ -443,7 +444,7 @@ def _keys() -> set[tuple[str, str]]:
         if route.startswith("api/v1/"):
             keys.update((route, m) for m in api_methods.get(route, {"GET"}))
         else:
-            keys.add((name, "GET"))
+            keys.add((name or route, "GET"))  # an unnamed pattern by its route
     return keys
 
 
