@@ -198,7 +198,7 @@ def test_requests_page_keeps_an_owners_decisions_behind_more_than_the_slice_else
     client.force_login(owner_a)
     page = client.get(reverse("disclosure:requests")).content.decode()
     assert "甲支部方案" in page and "乙方案" not in page
-    assert list(access.pending_work_plans(owner_a).values_list("title", flat=True)) == ["甲支部方案"]
+    assert list(access.work_plans_to_decide(owner_a).values_list("title", flat=True)) == ["甲支部方案"]
 
 
 def test_work_list_waiting_is_filtered_before_the_slice(client, tree, people, settings, tmp_path):
@@ -214,6 +214,6 @@ def test_work_list_waiting_is_filtered_before_the_slice(client, tree, people, se
         body="正文。",
         catalogue_item=waiting.catalogue_item,
     )
-    assert list(access.items_awaiting_decision(reviewer_a1)) == [waiting]
+    assert list(access.items_awaiting(reviewer_a1)) == [waiting]
     client.force_login(reviewer_a1)
     assert "等待审核的事项" in client.get(reverse("disclosure:work_list") + "?state=draft").content.decode()
