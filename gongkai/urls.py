@@ -1,6 +1,10 @@
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from gongkai.api.urls import api
+from gongkai.lib.params import IdConverter
+
+# Every id in a URL is bounded (<id:pk>, {id:pk} in the API); Django's unbounded int converter is not used.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("accounts/", include("gongkai.accounts.urls")),

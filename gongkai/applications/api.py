@@ -99,7 +99,7 @@ def list_applications(request, mine: bool = False):
     return [_out(a) for a in qs.order_by("-received_at")[:500]]
 
 
-@router.get("/{int:pk}", response=ApplicationOut, summary="公开申请详情")
+@router.get("/{id:pk}", response=ApplicationOut, summary="公开申请详情")
 def get_application(request, pk: int):
     _require_login(request)
     return _out(

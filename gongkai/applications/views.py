@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.catalogue.models import Scope
-from gongkai.lib import filetypes
+from gongkai.lib import filetypes, params
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.obligations import calendar
@@ -130,12 +128,7 @@ def _handle(request, pk, fn):
 
 
 def _date(raw):
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError(_("日期格式应为 YYYY-MM-DD。")) from None
+    return params.parse_date(raw)
 
 
 @require_POST
@@ -182,7 +175,7 @@ def answer(request, pk):
         if p.get("item_scope"):
             item = (
                 actions.applicable_catalogue_items(application.org)
-                .filter(pk=p.get("catalogue_item") or 0)
+                .filter(pk=params.parse_id(p.get("catalogue_item")))
                 .first()
             )
         reason_key = f"reason_{p.get('answer_type')}"

@@ -6,5 +6,5 @@ app_name = "archive"
 urlpatterns = [
     path("", views.browse, name="browse"),
     path("<str:code>/", views.detail, name="detail"),
-    path("<str:code>/files/<int:pk>/", views.download, name="download"),
+    path("<str:code>/files/<id:pk>/", views.download, name="download"),
 ]

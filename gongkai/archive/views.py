@@ -10,13 +10,14 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.audit.views import page_of
 from gongkai.catalogue.models import Category
+from gongkai.lib import params
 
 from .models import Snapshot, SnapshotFile
 
 
 class FilterForm(forms.Form):
     org = forms.CharField(label=_("组织代码"), required=False, max_length=40)
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = params.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     category = forms.TypedChoiceField(
         label=_("目录类别"),
         required=False,

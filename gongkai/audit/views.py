@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai import access
-from gongkai.lib import widgets
+from gongkai.lib import params, widgets
 from gongkai.orgs.models import Organisation
 
 from .models import DailyHead, chain_anchor
@@ -43,8 +43,8 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", _("全部")), ("ok", _("成功")), ("failed", _("失败")), ("denied", _("拒绝"))],
     )
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=widgets.DateInput())
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=widgets.DateInput())
+    date_from = params.DateField(label=_("起始日期"), required=False, widget=widgets.DateInput())
+    date_to = params.DateField(label=_("截止日期"), required=False, widget=widgets.DateInput())
 
     def clean(self):
         data = super().clean()

@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 
 from gongkai import access
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
+from gongkai.lib.params import Day, Id
 from gongkai.lib.text import clean_line
 
 from . import actions, board_cache
@@ -116,13 +117,13 @@ class Strict(Schema):
 
 class ItemCreate(Strict):
     org: str
-    catalogue_item: int | None = None
-    work_plan: int | None = None
+    catalogue_item: Id | None = None
+    work_plan: Id | None = None
     title: str
     body: str = ""
     body_format: str = "markdown"
     scope: str | None = None
-    event_date: date | None = None
+    event_date: Day | None = None
     period_label: str = ""
     stage: str = ""
     doc_number: str = ""
@@ -133,7 +134,7 @@ class ItemPatch(Strict):
     body: str | None = None
     body_format: str | None = None
     scope: str | None = None
-    event_date: date | None = None
+    event_date: Day | None = None
     period_label: str | None = None
     stage: str | None = None
     doc_number: str | None = None
@@ -310,7 +311,7 @@ def list_items(request, filters: Query[ItemFilters]):
     return response
 
 
-@router.get("/{int:item_id}", response=ItemDetail, summary="公开事项详情")
+@router.get("/{id:item_id}", response=ItemDetail, summary="公开事项详情")
 def get_item(request, item_id: int):
     return _detail(request.auth, _visible(request.auth, item_id))
 
@@ -338,7 +339,7 @@ def create_item(request, payload: ItemCreate):
     return Status(201, _detail(user, _visible(user, item.pk)))
 
 
-@router.patch("/{int:item_id}", response=ItemDetail, summary="修改草稿")
+@router.patch("/{id:item_id}", response=ItemDetail, summary="修改草稿")
 def update_item(request, item_id: int, payload: ItemPatch):
     user = _user(request)
     item = _visible(user, item_id)
@@ -358,29 +359,29 @@ def _transition(request, item_id: int, fn, **kwargs) -> dict:
     return _detail(user, _visible(user, item_id))
 
 
-@router.post("/{int:item_id}/submit", response=ItemDetail, summary="提出（提交审核）")
+@router.post("/{id:item_id}/submit", response=ItemDetail, summary="提出（提交审核）")
 def submit(request, item_id: int):
     return _transition(request, item_id, actions.submit_item)
 
 
-@router.post("/{int:item_id}/review", response=ItemDetail, summary="审核通过")
+@router.post("/{id:item_id}/review", response=ItemDetail, summary="审核通过")
 def review(request, item_id: int, payload: NoteIn | None = None):
     _user(request)
     return _transition(request, item_id, actions.review_item, note=_note(payload))
 
 
-@router.post("/{int:item_id}/approve", response=ItemDetail, summary="审批通过")
+@router.post("/{id:item_id}/approve", response=ItemDetail, summary="审批通过")
 def approve(request, item_id: int, payload: NoteIn | None = None):
     _user(request)
     return _transition(request, item_id, actions.approve_item, note=_note(payload))
 
 
-@router.post("/{int:item_id}/publish", response=ItemDetail, summary="发布（实施公开）")
+@router.post("/{id:item_id}/publish", response=ItemDetail, summary="发布（实施公开）")
 def publish(request, item_id: int):
     return _transition(request, item_id, actions.publish_item)
 
 
-@router.post("/{int:item_id}/send-back", response=ItemDetail, summary="退回修改")
+@router.post("/{id:item_id}/send-back", response=ItemDetail, summary="退回修改")
 def send_back(request, item_id: int, payload: ReasonIn):
     return _transition(request, item_id, actions.send_back_item, reason=payload.reason)
 
@@ -395,13 +396,11 @@ def _finding(request, item_id: int, finding_id: int, *, mask: bool, reason: str 
     return _detail(user, _visible(user, item_id))
 
 
-@router.post("/{int:item_id}/findings/{int:finding_id}/mask", response=ItemDetail, summary="遮盖敏感信息")
+@router.post("/{id:item_id}/findings/{id:finding_id}/mask", response=ItemDetail, summary="遮盖敏感信息")
 def mask_finding(request, item_id: int, finding_id: int):
     return _finding(request, item_id, finding_id, mask=True)
 
 
-@router.post(
-    "/{int:item_id}/findings/{int:finding_id}/acknowledge", response=ItemDetail, summary="确认可公开"
-)
+@router.post("/{id:item_id}/findings/{id:finding_id}/acknowledge", response=ItemDetail, summary="确认可公开")
 def acknowledge_finding(request, item_id: int, finding_id: int, payload: ReasonIn):
     return _finding(request, item_id, finding_id, mask=False, reason=payload.reason)

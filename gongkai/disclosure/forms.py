@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
-from gongkai.lib import widgets
+from gongkai.lib import params, widgets
 
 from .models import BodyFormat, ChangeRequest, Withholding, WorkPlan
 
@@ -33,7 +33,7 @@ class ItemForm(forms.Form):
         label=_("公开范围"), choices=[("", _("按目录规定"))] + Scope.choices, required=False
     )
     doc_number = forms.CharField(label=_("文号"), max_length=60, required=False)
-    event_date = forms.DateField(label=_("事项发生日期"), required=False, widget=widgets.DateInput())
+    event_date = params.DateField(label=_("事项发生日期"), required=False, widget=widgets.DateInput())
     period_label = forms.CharField(
         label=_("所属期间"), max_length=40, required=False, help_text=_("如 2026年第三季度")
     )
@@ -97,7 +97,7 @@ class WithholdingForm(forms.Form):
     period_label = forms.CharField(label=_("所属期间"), max_length=40, required=False)
     reason = forms.ChoiceField(label=_("不予公开理由"), choices=Withholding.Reason.choices)
     explanation = forms.CharField(label=_("说明"), widget=forms.Textarea, max_length=5000)
-    until = forms.DateField(label=_("暂缓至"), required=False, widget=widgets.DateInput())
+    until = params.DateField(label=_("暂缓至"), required=False, widget=widgets.DateInput())
 
     def __init__(self, *args, org=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib import params
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation
 
@@ -169,11 +170,15 @@ def item_action(fn):
 
 
 def _attachment(request, item) -> Attachment:
-    return access.get_or_404(Attachment.objects.filter(item=item), pk=request.POST.get("attachment"))
+    return access.get_or_404(
+        Attachment.objects.filter(item=item), pk=params.parse_id(request.POST.get("attachment"))
+    )
 
 
 def _finding(request, item) -> ConfidentialityFinding:
-    return access.get_or_404(ConfidentialityFinding.objects.filter(item=item), pk=request.POST.get("finding"))
+    return access.get_or_404(
+        ConfidentialityFinding.objects.filter(item=item), pk=params.parse_id(request.POST.get("finding"))
+    )
 
 
 @item_action

@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib import params
 from gongkai.lib.confidentiality import KIND_LABELS
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
@@ -133,11 +132,7 @@ def record(request):
         try:
             if org is None:
                 raise ValidationError(_("请选择受理的党组织。"))
-            received = request.POST.get("received_on")
-            try:
-                received_on = date.fromisoformat(received) if received else None
-            except ValueError:
-                raise ValidationError(_("日期格式应为 YYYY-MM-DD。")) from None
+            received_on = params.parse_date(request.POST.get("received_on"))
             case = actions.record_offline(
                 org,
                 by=request.user,

@@ -2,10 +2,11 @@ from datetime import date
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from gongkai import access
 from gongkai.catalogue.models import Category
+from gongkai.lib.params import Year
 from gongkai.orgs.models import Organisation, SectorType
 
 from . import compliance
@@ -73,10 +74,10 @@ def list_obligations(
     request,
     org: str | None = None,
     status: Status | None = None,
-    year: int | None = None,
+    year: Year | None = None,
     category: Category | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     qs = _scope(request.auth, year, org)
     if qs is None:
@@ -118,7 +119,7 @@ def _fig(key, label, f) -> dict:
 
 
 @router.get("/compliance", response=ComplianceOut, summary="公开义务完成情况（按组织、组织类型、目录类别）")
-def compliance_figures(request, year: int | None = None, sector_type: SectorType | None = None):
+def compliance_figures(request, year: Year | None = None, sector_type: SectorType | None = None):
     year = year or timezone.localdate().year
     if not access.is_staff(request.auth):
         return {"year": year, "by_org": [], "by_sector_type": [], "by_category": []}

@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.catalogue.models import Category
-from gongkai.lib import widgets
+from gongkai.lib import params, widgets
 from gongkai.orgs.models import SectorType
 
 from .models import Status
 
 
 class YearScheduleForm(forms.Form):
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    year = params.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
     holidays = forms.CharField(
         label=_("放假安排"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -26,7 +26,7 @@ class YearScheduleForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=_("日期"), widget=widgets.DateInput())
+    date = params.DateField(label=_("日期"), widget=widgets.DateInput())
     is_working_day = forms.TypedChoiceField(
         label=_("调整为"),
         choices=[("0", _("放假")), ("1", _("上班"))],
@@ -39,14 +39,14 @@ class EventForm(forms.Form):
     org = forms.ChoiceField(label=_("党组织"))
     catalogue_item = forms.TypedChoiceField(label=_("目录事项"), coerce=int)
     stage = forms.CharField(label=_("阶段（分阶段公开事项必填）"), required=False, max_length=40)
-    event_date = forms.DateField(label=_("事项发生日期"), widget=widgets.DateInput())
+    event_date = params.DateField(label=_("事项发生日期"), widget=widgets.DateInput())
     note = forms.CharField(label=_("事项说明"), max_length=200)
 
 
 class FilterForm(forms.Form):
     """Query-string filters; bad values are dropped, never a 500."""
 
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = params.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     sector_type = forms.ChoiceField(
         label=_("组织类型"), required=False, choices=[("", _("全部"))] + list(SectorType.choices)
     )

@@ -8,5 +8,5 @@ urlpatterns = [
     path("compliance/", views.compliance_page, name="compliance"),
     path("events/new/", views.register_event, name="register_event"),
     path("calendar/", views.calendar_page, name="calendar"),
-    path("calendar/<int:pk>/delete/", views.delete_override, name="delete_override"),
+    path("calendar/<id:pk>/delete/", views.delete_override, name="delete_override"),
 ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from gongkai import access
+from gongkai.lib.params import Year
 
 from . import dashboard
 from .results import results
@@ -79,7 +80,7 @@ class ResultsOut(Schema):
 
 
 @router.get("/dashboard", response=DashboardOut, summary="全面推行进度与公开义务按时率（本人督导范围）")
-def dashboard_figures(request, year: int | None = None):
+def dashboard_figures(request, year: Year | None = None):
     year = year or timezone.localdate().year
     f = dashboard.figures(request.auth, year)
     on = f["on"]
@@ -117,7 +118,7 @@ def assignments(request):
     ]
 
 
-@router.get("/evaluations/{campaign_id}", response=ResultsOut, summary="评议结果（评议结束后公开）")
+@router.get("/evaluations/{id:campaign_id}", response=ResultsOut, summary="评议结果（评议结束后公开）")
 def evaluation_results(request, campaign_id: int):
     now = timezone.now()
     campaign = access.visible_campaigns(request.auth, now).filter(pk=campaign_id, closes_at__lte=now).first()

@@ -1,21 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.lib import widgets
+from gongkai.lib import params, widgets
 
 from .models import Choice, CommitmentKind
 
 
 class InspectionForm(forms.Form):
     org = forms.ChoiceField(label=_("被检查党组织"))
-    date = forms.DateField(label=_("检查日期"), widget=widgets.DateInput())
+    date = params.DateField(label=_("检查日期"), widget=widgets.DateInput())
     summary = forms.CharField(label=_("检查情况"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
 
 class FindingForm(forms.Form):
     text = forms.CharField(label=_("发现问题"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     rectification_required = forms.BooleanField(label=_("限期整改"), required=False, initial=True)
-    deadline_days = forms.IntegerField(
+    deadline_days = params.IntegerField(
         label=_("整改期限（工作日）"), required=False, min_value=1, max_value=120, initial=10
     )
 
@@ -41,11 +41,11 @@ class AssignForm(forms.Form):
 
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("评议名称"), max_length=200)
-    opens_at = forms.DateTimeField(
+    opens_at = params.DateTimeField(
         label=_("开始时间"),
         widget=widgets.DateTimeInput(),
     )
-    closes_at = forms.DateTimeField(
+    closes_at = params.DateTimeField(
         label=_("结束时间"),
         widget=widgets.DateTimeInput(),
     )
@@ -108,12 +108,12 @@ class PlanForm(forms.Form):
 
         date_widget = widgets.DateInput()
         for value, label in Phase.choices:
-            self.fields[f"{value}_start"] = forms.DateField(label=f"{label}{_('开始')}", widget=date_widget)
-            self.fields[f"{value}_end"] = forms.DateField(label=f"{label}{_('结束')}", widget=date_widget)
+            self.fields[f"{value}_start"] = params.DateField(label=f"{label}{_('开始')}", widget=date_widget)
+            self.fields[f"{value}_end"] = params.DateField(label=f"{label}{_('结束')}", widget=date_widget)
             self.fields[f"{value}_note"] = forms.CharField(
                 label=f"{label}{_('主要任务')}", max_length=300, required=False
             )
         for value, label in SectorType.choices:
-            self.fields[f"deadline_{value}"] = forms.DateField(
+            self.fields[f"deadline_{value}"] = params.DateField(
                 label=f"{label}{_('全面推行期限')}", widget=date_widget, required=False
             )

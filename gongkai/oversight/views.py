@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
-from gongkai.lib import spreadsheet
+from gongkai.lib import params, spreadsheet
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Role, SectorType
 
@@ -21,11 +22,11 @@ from .models import Commitment, CommitmentKind, Phase, RolloutPlan
 
 
 def _year(request) -> int:
+    this_year = timezone.localdate().year
     try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return params.parse_int(request.GET.get("year"), lo=2000, hi=2100, default=this_year)
+    except ValidationError:
+        return this_year
 
 
 def chart_data(sectors, compliance_by_sector) -> dict:

@@ -1,11 +1,14 @@
 """Statistics routes, mounted at the API root: they keep the paths they had under their areas."""
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongkai import access
+from gongkai.lib import params
+from gongkai.lib.params import Day
 
 from . import stats
 
@@ -14,8 +17,8 @@ router = Router(tags=["reports"])
 
 class StatsQuery(Schema):
     org: str
-    start: str | None = None
-    end: str | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 def _stats(request, q: StatsQuery) -> dict:
@@ -25,9 +28,9 @@ def _stats(request, q: StatsQuery) -> dict:
     if org is None:
         raise Http404
     try:
-        start, end = stats.parse_period(q.start, q.end)
-    except ValueError as exc:
-        raise HttpError(400, str(exc)) from None
+        start, end = params.parse_period(q.start, q.end)
+    except ValidationError as exc:
+        raise HttpError(400, " ".join(exc.messages)) from None
     return stats.compute(org, start, end)
 
 

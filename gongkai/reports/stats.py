@@ -100,16 +100,3 @@ def export(stats: dict, fmt: str, org_name: str) -> HttpResponse:
     lines = [[title], [_("类别"), _("项目"), _("数量")], *rows(stats)]
     filename = f"stats-{stats['org']}-{stats['start']}-{stats['end']}"
     return spreadsheet.response(lines, fmt, filename, sheet=_("统计"))
-
-
-def parse_period(start_raw, end_raw) -> tuple[date, date]:
-    """Dates from the query string; default the current year. Raises ValueError with a Chinese message."""
-    today = timezone.localdate()
-    try:
-        start = date.fromisoformat(start_raw) if start_raw else date(today.year, 1, 1)
-        end = date.fromisoformat(end_raw) if end_raw else date(today.year, 12, 31)
-    except (TypeError, ValueError):
-        raise ValueError(_("日期格式应为 YYYY-MM-DD。")) from None
-    if end < start:
-        raise ValueError(_("结束日期不能早于开始日期。"))
-    return start, end

@@ -1,10 +1,12 @@
 """Pages over several areas' records: the statistics that feed the annual report (R35)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 
 from gongkai import access
+from gongkai.lib import params
 
 from . import stats
 
@@ -20,10 +22,10 @@ def stats_page(request):
         raise Http404
     error = ""
     try:
-        start, end = stats.parse_period(request.GET.get("from"), request.GET.get("to"))
-    except ValueError as exc:
-        error = str(exc)
-        start, end = stats.parse_period(None, None)
+        start, end = params.parse_period(request.GET.get("from"), request.GET.get("to"))
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        start, end = params.parse_period(None, None)
     result = stats.compute(org, start, end)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx") and not error:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.catalogue.models import Category, Scope
+from gongkai.lib import params
 
 from .engine import CANDIDATES, PAGE_SIZE, Filters
 from .text import MAX_QUERY_CHARS, MAX_TERMS
@@ -35,8 +37,8 @@ class Params:
 
 def _int(value) -> int | None:
     try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
+        return params.parse_int(value)
+    except ValidationError:
         return None
 
 
