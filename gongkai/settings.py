@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gongkai.portal.middleware.RequestBodyMiddleware",
     "gongkai.accounts.session.AbsoluteSessionLimitMiddleware",
     "gongkai.audit.log.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -160,6 +161,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Request bodies: the API takes JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE; pages also take one attachment
+# (20 MB at most) per request. Larger bodies are refused with 413 before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GONGKAI_API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+MAX_REQUEST_BYTES = env_int("GONGKAI_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 
 # Anonymous boards and item pages are cached until the next change or visibility moment.
 ANONYMOUS_PAGE_CACHE = env_bool("GONGKAI_PAGE_CACHE", True)

@@ -3,9 +3,11 @@
 import logging
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as Refused
 from django.db import InterfaceError, OperationalError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,6 +24,22 @@ api = NinjaAPI(
     auth=OptionalBearer(),
     urls_namespace="api",
 )
+
+
+def json_error(detail, status: int) -> JsonResponse:
+    """An API error outside ninja (middleware, unknown paths), shaped like ninja's: {"detail": …}."""
+    return JsonResponse(
+        {"detail": str(detail)}, status=status, content_type="application/json; charset=utf-8"
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request, exc):
+    # A body without Content-Length that grew past DATA_UPLOAD_MAX_MEMORY_SIZE while being read.
+    limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g}"
+    return api.create_response(
+        request, {"detail": _("提交的内容过大（上限 %(n)s MB）。") % {"n": limit}}, status=413
+    )
 
 
 @api.exception_handler(Http404)

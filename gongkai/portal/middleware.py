@@ -1,6 +1,12 @@
 import re
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+API_PREFIX = "/api/"
 
 
 class SecurityHeadersMiddleware:
@@ -91,3 +97,48 @@ def database_unavailable(request):
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = DatabaseUnavailableMiddleware.RETRY_AFTER
     return response
+
+
+class RequestBodyMiddleware:
+    """Request bodies are checked before anything reads them (SECURITY 24: never a 500).
+
+    - Too large: 413. The API takes JSON only, so its limit is Django's DATA_UPLOAD_MAX_MEMORY_SIZE;
+      pages also take attachments, so theirs is MAX_REQUEST_BYTES. A body sent without Content-Length
+      is still bounded by Django as it is read (RequestDataTooBig: 413 from the API's error mapping).
+    - Not JSON for the API: 415, so a cross-site form (text/plain, urlencoded, multipart: the types a
+      browser posts without asking) can never drive it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path_info.startswith(API_PREFIX)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE if api else settings.MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # not a number: Django reads no body at all then
+        if limit is not None and length > limit:
+            return too_large(request, limit)
+        has_body = length > 0 or "HTTP_TRANSFER_ENCODING" in request.META
+        if api and has_body and not _is_json(request.content_type):
+            from gongkai.api.urls import json_error
+
+            return json_error(_("请求内容须为 JSON（Content-Type: application/json）。"), 415)
+        return self.get_response(request)
+
+
+def _is_json(content_type: str | None) -> bool:
+    content_type = (content_type or "").lower()
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def too_large(request, limit: int) -> HttpResponse:
+    from gongkai.api.urls import json_error
+
+    message = _("提交的内容过大（上限 %(n)s MB）。") % {"n": f"{limit / 1024 / 1024:g}"}
+    if request.path_info.startswith(API_PREFIX):
+        return json_error(message, 413)
+    return render(request, "413.html", {"message": message}, status=413)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 from gongkai import access
@@ -65,6 +66,10 @@ def hello(request):
 
 
 def not_found(request, exception=None):
+    if request.path_info.startswith("/api/"):
+        from gongkai.api.urls import json_error
+
+        return json_error(_("未找到。"), 404)
     return render(request, "404.html", status=404)
 
 

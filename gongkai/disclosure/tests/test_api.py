@@ -292,7 +292,7 @@ def test_writes_need_a_bearer_token(api, client, tree, people):
     assert api.post(None, f"/items/{item.pk}/submit").status_code == 401
     assert api.patch(None, f"/items/{item.pk}", {"title": "x"}).status_code == 401
     client.force_login(people.clerk_a)  # a session cookie is not a token
-    assert client.post(f"/api/v1/items/{item.pk}/submit").status_code == 401
+    assert client.post(f"/api/v1/items/{item.pk}/submit", content_type="application/json").status_code == 401
     bad = client.get("/api/v1/items", headers={"Authorization": "Bearer gk_nope"})
     assert bad.status_code == 401 and bad.json()["detail"]
     assert DisclosureItem.objects.get(pk=item.pk).state == State.DRAFT
