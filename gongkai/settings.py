@@ -196,6 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongkai.accounts.validators.CharacterClassValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# API tokens expire; `gongkai create_token --days N` overrides this default.
+API_TOKEN_DAYS = env_int("GONGKAI_API_TOKEN_DAYS", 90)
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 

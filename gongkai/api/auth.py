@@ -4,9 +4,13 @@ from ninja.security import HttpBearer
 
 from gongkai.accounts.models import ApiToken
 
+# last_used_at is written at most this often per token, so reads stay reads.
+LAST_USED_RESOLUTION_SECONDS = 300
+
 
 class OptionalBearer(HttpBearer):
-    """`Authorization: Bearer TOKEN` for a user; no header reads as anonymous; a bad token is 401."""
+    """`Authorization: Bearer TOKEN` for a user; no header reads as anonymous; a bad, expired or
+    revoked token, or one of a deactivated user, is 401."""
 
     def __call__(self, request):
         if not request.headers.get("Authorization"):
@@ -15,14 +19,17 @@ class OptionalBearer(HttpBearer):
         return super().__call__(request)
 
     def authenticate(self, request, token):
-        try:
-            api_token = ApiToken.objects.select_related("user").get(digest=ApiToken.hash(token))
-        except ApiToken.DoesNotExist:
-            return None
-        if not api_token.user.is_active:
-            return None
         now = timezone.now()
-        if api_token.last_used_at is None or (now - api_token.last_used_at).total_seconds() > 300:
+        api_token = (
+            ApiToken.objects.usable(now)
+            .select_related("user")
+            .filter(digest=ApiToken.hash(token), user__is_active=True)
+            .first()
+        )
+        if api_token is None:
+            return None
+        last = api_token.last_used_at
+        if last is None or (now - last).total_seconds() > LAST_USED_RESOLUTION_SECONDS:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         return api_token.user
