@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import factory
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
+from django.core.cache import caches
 
 from gongkai import access
 from gongkai.accounts.models import ApiToken, User
@@ -99,9 +100,11 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

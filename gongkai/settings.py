@@ -157,10 +157,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
+# The default cache is shared by every worker process: Redis, or in the embedded default files under
+# var/cache, so a change made through one worker (a withdrawn item, a calendar override, a rate-limit
+# count) is seen by all at once (issue 13.5); a per-process memory cache would keep the old state.
+# "pages" holds rendered anonymous pages in each process's memory, keyed by a generation read from
+# the shared cache on every request (disclosure/board_cache.py): fast, and never stale.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    _shared_cache = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("GONGKAI_CACHE_DIR") or str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+CACHES = {
+    "default": _shared_cache,
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "gongkai-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 # Request bodies: the API takes JSON up to DATA_UPLOAD_MAX_MEMORY_SIZE; pages also take one attachment
 # (20 MB at most) per request. Larger bodies are refused with 413 before they are read.

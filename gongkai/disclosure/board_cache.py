@@ -1,31 +1,52 @@
 """The anonymous page cache for boards and item pages: any state change of an organisation's items
 invalidates it, and no entry outlives the next moment an item concerned goes public or expires, so a
 cached page is never stale (R9, R10). Only anonymous requests are cached: what the public sees is
-the same for everyone; logged-in pages depend on the viewer and are never cached."""
+the same for everyone; logged-in pages depend on the viewer and are never cached.
+
+Two levels, so that several worker processes stay correct and hits stay cheap (issue 13.5): the
+generation lives in the shared cache (Redis, or files every worker reads) and is read on every
+request; the rendered pages live in each process's memory under keys that carry the generation, so
+a change made through any worker makes every worker's old pages unreachable at once."""
+
+import secrets
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
 MAX_SECONDS = 60
 
 
-def _generation(org_id: int) -> int:
-    return cache.get(f"board:gen:{org_id}", 0)
+def _generation(org_id) -> str:
+    """The current generation of `org_id`'s pages. A fresh random value each time it is changed or
+    found missing (an evicted key never brings an older generation, and its pages, back)."""
+    key = f"board:gen:{org_id}"
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, secrets.token_hex(8), None)
+        value = cache.get(key)
+    return value
 
 
 def _key(request, org_id) -> str:
-    return f"page:{org_id}:{_generation(org_id)}:{get_language()}:{request.get_full_path()}"
+    # Read once per request, before the page is built: if a change commits while it is being built,
+    # the page is stored under the old generation and never served.
+    key = getattr(request, "_board_cache_key", None)
+    if key is None:
+        key = f"page:{org_id}:{_generation(org_id)}:{get_language()}:{request.get_full_path()}"
+        request._board_cache_key = key
+    return key
 
 
-def invalidate(org_id: int) -> None:
-    """Called on every item state change of the organisation; lists across organisations too."""
+def invalidate(org_id) -> None:
+    """Called on every item state change of the organisation; lists across organisations too.
+
+    The generation is in the cache every worker process shares, so the next request to any worker
+    sees the change (issue 13.5). A new random value, not a counter: two workers invalidating at once
+    cannot both land on the same value."""
     for key in (f"board:gen:{org_id}", f"board:gen:{ALL}"):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, None)
+        cache.set(key, secrets.token_hex(8), None)
 
 
 ALL = "all"  # the key of pages that list items of every organisation (the items API)
@@ -43,7 +64,7 @@ def _enabled(request) -> bool:
 def get(request, org_id):
     if not _enabled(request):
         return None
-    hit = cache.get(_key(request, org_id))
+    hit = caches["pages"].get(_key(request, org_id))
     if hit is None:
         return None
     content, content_type = hit
@@ -59,7 +80,7 @@ def put(request, org_id, response, now, moments) -> None:
         if moment is not None and moment > now:
             seconds = min(seconds, int((moment - now).total_seconds()))
     if seconds > 0:
-        cache.set(_key(request, org_id), (response.content, response["Content-Type"]), seconds)
+        caches["pages"].set(_key(request, org_id), (response.content, response["Content-Type"]), seconds)
 
 
 def board_moments(org, now) -> list:
