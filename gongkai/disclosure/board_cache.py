@@ -8,6 +8,7 @@ generation lives in the shared cache (Redis, or files every worker reads) and is
 request; the rendered pages live in each process's memory under keys that carry the generation, so
 a change made through any worker makes every worker's old pages unreachable at once."""
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -34,7 +35,9 @@ def _key(request, org_id) -> str:
     # the page is stored under the old generation and never served.
     key = getattr(request, "_board_cache_key", None)
     if key is None:
-        key = f"page:{org_id}:{_generation(org_id)}:{get_language()}:{request.get_full_path()}"
+        # The path is hashed: a query string of any length makes a key of fixed length.
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{org_id}:{_generation(org_id)}:{get_language()}:{path}"
         request._board_cache_key = key
     return key
 
