@@ -33,3 +33,16 @@ class OptionalBearer(HttpBearer):
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
         request.user = api_token.user
         return api_token.user
+
+
+class TokenRequired(OptionalBearer):
+    """For operations nobody may call anonymously: no token is 401 like a bad one (OpenAPI then
+    declares the bearer token required; OptionalBearer operations declare it optional)."""
+
+    def __call__(self, request):
+        if not request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)
+
+
+TOKEN_REQUIRED = TokenRequired()

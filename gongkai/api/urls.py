@@ -17,7 +17,21 @@ from gongkai.lib.errors import NotAllowed, message_of
 
 log = logging.getLogger("gongkai.api")
 
-api = NinjaAPI(
+
+class GongkaiAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Say which operations take anonymous calls (SECURITY 24): with OptionalBearer the token is
+        optional, `security: [{}, {bearer}]`; TokenRequired operations keep it required; `auth=None`
+        ones (public documents) declare none."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if operation.get("security") == [{"OptionalBearer": []}]:
+                    operation["security"] = [{}, {"OptionalBearer": []}]
+        return schema
+
+
+api = GongkaiAPI(
     title="Gongkai API",
     version="1",
     description="党务公开平台接口。Authorization: Bearer TOKEN（令牌由 `gongkai create_token USER` 签发）。",
@@ -49,6 +63,10 @@ def not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthorized(request, exc):
+    if not request.headers.get("Authorization"):
+        return api.create_response(
+            request, {"detail": _("请提供有效的接口令牌（Authorization: Bearer …）。")}, status=401
+        )
     return api.create_response(request, {"detail": _("令牌无效或已停用。")}, status=401)
 
 

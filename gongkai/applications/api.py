@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from gongkai import access
+from gongkai.api.auth import TOKEN_REQUIRED
 from gongkai.orgs.models import Organisation
 
 from . import actions
@@ -72,7 +73,7 @@ def _require_login(request):
         raise HttpError(401, _("请先登录。"))
 
 
-@router.post("", response={201: ApplicationOut}, summary="提出公开申请（R16）")
+@router.post("", response={201: ApplicationOut}, auth=TOKEN_REQUIRED, summary="提出公开申请（R16）")
 def submit(request, payload: ApplicationIn):
     _require_login(request)
     try:
@@ -90,7 +91,12 @@ def submit(request, payload: ApplicationIn):
     return Reply(201, _out(a))
 
 
-@router.get("", response=list[ApplicationOut], summary="我可见的公开申请（本人的，及所负责组织的）")
+@router.get(
+    "",
+    response=list[ApplicationOut],
+    auth=TOKEN_REQUIRED,
+    summary="我可见的公开申请（本人的，及所负责组织的）",
+)
 def list_applications(request, mine: bool = False):
     _require_login(request)
     qs = access.visible_applications(request.auth).select_related("org")
@@ -99,7 +105,7 @@ def list_applications(request, mine: bool = False):
     return [_out(a) for a in qs.order_by("-received_at")[:500]]
 
 
-@router.get("/{id:pk}", response=ApplicationOut, summary="公开申请详情")
+@router.get("/{id:pk}", response=ApplicationOut, auth=TOKEN_REQUIRED, summary="公开申请详情")
 def get_application(request, pk: int):
     _require_login(request)
     return _out(

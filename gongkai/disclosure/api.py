@@ -18,6 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 
 from gongkai import access
+from gongkai.api.auth import TOKEN_REQUIRED
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
 from gongkai.lib.params import Day, Id
 from gongkai.lib.text import clean_line
@@ -319,7 +320,7 @@ def get_item(request, item_id: int):
 # ---- Writes ----------------------------------------------------------------------------------
 
 
-@router.post("", response={201: ItemDetail}, summary="新建公开事项（草稿）")
+@router.post("", response={201: ItemDetail}, auth=TOKEN_REQUIRED, summary="新建公开事项（草稿）")
 def create_item(request, payload: ItemCreate):
     user = _user(request)
     org = access.get_org_or_404(user, payload.org)
@@ -339,7 +340,7 @@ def create_item(request, payload: ItemCreate):
     return Status(201, _detail(user, _visible(user, item.pk)))
 
 
-@router.patch("/{id:item_id}", response=ItemDetail, summary="修改草稿")
+@router.patch("/{id:item_id}", response=ItemDetail, auth=TOKEN_REQUIRED, summary="修改草稿")
 def update_item(request, item_id: int, payload: ItemPatch):
     user = _user(request)
     item = _visible(user, item_id)
@@ -359,29 +360,29 @@ def _transition(request, item_id: int, fn, **kwargs) -> dict:
     return _detail(user, _visible(user, item_id))
 
 
-@router.post("/{id:item_id}/submit", response=ItemDetail, summary="提出（提交审核）")
+@router.post("/{id:item_id}/submit", response=ItemDetail, auth=TOKEN_REQUIRED, summary="提出（提交审核）")
 def submit(request, item_id: int):
     return _transition(request, item_id, actions.submit_item)
 
 
-@router.post("/{id:item_id}/review", response=ItemDetail, summary="审核通过")
+@router.post("/{id:item_id}/review", response=ItemDetail, auth=TOKEN_REQUIRED, summary="审核通过")
 def review(request, item_id: int, payload: NoteIn | None = None):
     _user(request)
     return _transition(request, item_id, actions.review_item, note=_note(payload))
 
 
-@router.post("/{id:item_id}/approve", response=ItemDetail, summary="审批通过")
+@router.post("/{id:item_id}/approve", response=ItemDetail, auth=TOKEN_REQUIRED, summary="审批通过")
 def approve(request, item_id: int, payload: NoteIn | None = None):
     _user(request)
     return _transition(request, item_id, actions.approve_item, note=_note(payload))
 
 
-@router.post("/{id:item_id}/publish", response=ItemDetail, summary="发布（实施公开）")
+@router.post("/{id:item_id}/publish", response=ItemDetail, auth=TOKEN_REQUIRED, summary="发布（实施公开）")
 def publish(request, item_id: int):
     return _transition(request, item_id, actions.publish_item)
 
 
-@router.post("/{id:item_id}/send-back", response=ItemDetail, summary="退回修改")
+@router.post("/{id:item_id}/send-back", response=ItemDetail, auth=TOKEN_REQUIRED, summary="退回修改")
 def send_back(request, item_id: int, payload: ReasonIn):
     return _transition(request, item_id, actions.send_back_item, reason=payload.reason)
 
@@ -396,11 +397,21 @@ def _finding(request, item_id: int, finding_id: int, *, mask: bool, reason: str 
     return _detail(user, _visible(user, item_id))
 
 
-@router.post("/{id:item_id}/findings/{id:finding_id}/mask", response=ItemDetail, summary="遮盖敏感信息")
+@router.post(
+    "/{id:item_id}/findings/{id:finding_id}/mask",
+    response=ItemDetail,
+    auth=TOKEN_REQUIRED,
+    summary="遮盖敏感信息",
+)
 def mask_finding(request, item_id: int, finding_id: int):
     return _finding(request, item_id, finding_id, mask=True)
 
 
-@router.post("/{id:item_id}/findings/{id:finding_id}/acknowledge", response=ItemDetail, summary="确认可公开")
+@router.post(
+    "/{id:item_id}/findings/{id:finding_id}/acknowledge",
+    response=ItemDetail,
+    auth=TOKEN_REQUIRED,
+    summary="确认可公开",
+)
 def acknowledge_finding(request, item_id: int, finding_id: int, payload: ReasonIn):
     return _finding(request, item_id, finding_id, mask=False, reason=payload.reason)

@@ -34,7 +34,7 @@ class SectorOut(Schema):
     lagging: list[LaggingOut]
 
 
-class ComplianceOut(Schema):
+class SectorComplianceOut(Schema):
     sector_type: str
     total: int
     done_on_time: int
@@ -47,7 +47,7 @@ class DashboardOut(Schema):
     year: int
     plan: str | None
     sectors: list[SectorOut]
-    compliance: list[ComplianceOut]
+    compliance: list[SectorComplianceOut]
     open_rectifications: int
     overdue_rectifications: int
 

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongkai import access
+from gongkai.api.auth import TOKEN_REQUIRED
 from gongkai.lib import params
 from gongkai.lib.params import Day
 
@@ -34,11 +35,13 @@ def _stats(request, q: StatsQuery) -> dict:
     return stats.compute(org, start, end)
 
 
-@router.get("/applications/stats", summary="依申请公开和意见反馈统计（按组织及期间）")
+@router.get("/applications/stats", auth=TOKEN_REQUIRED, summary="依申请公开和意见反馈统计（按组织及期间）")
 def application_stats(request, q: Query[StatsQuery]):
     return _stats(request, q)
 
 
-@router.get("/feedback/stats", summary="意见反馈统计（同 /applications/stats 的 feedback 部分）")
+@router.get(
+    "/feedback/stats", auth=TOKEN_REQUIRED, summary="意见反馈统计（同 /applications/stats 的 feedback 部分）"
+)
 def feedback_stats(request, q: Query[StatsQuery]):
     return _stats(request, q)["feedback"]
