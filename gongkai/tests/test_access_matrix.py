@@ -178,6 +178,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     # accounts and the public site
     ("accounts:login", "GET"): fixed("/accounts/login/", page(login=False, anonymous=OK, default=302)),
     ("accounts:logout", "GET"): fixed("/accounts/logout/", everyone(NOT_ALLOWED)),
+    # Each user's own API tokens; revoking is a POST on one of their own tokens only.
+    ("accounts:tokens", "GET"): fixed("/accounts/tokens/", page(default=OK)),
+    ("accounts:revoke_token", "GET"): fixed("/accounts/tokens/1/revoke/", page(default=NOT_ALLOWED)),
     ("portal:home", "GET"): fixed("/", everyone()),
     ("portal:guide", "GET"): fixed("/guide/", everyone()),
     ("portal:orgs", "GET"): fixed("/orgs/", everyone()),
@@ -277,7 +280,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("apply/stats/", "GET"): fixed("/apply/stats/", everyone(302)),
     ("apply/work/", "GET"): fixed("/apply/work/", everyone(302)),
     ("feedback/work/", "GET"): fixed("/feedback/work/", everyone(302)),
-    ("feedback/work/<int:pk>/", "GET"): on("case", "/feedback/work/{o.case.pk}/", everyone(302)),
+    ("feedback/work/<id:pk>/", "GET"): on("case", "/feedback/work/{o.case.pk}/", everyone(302)),
     ("reports:stats", "GET"): fixed("/work/reports/stats/", staff_page(CASE_READERS)),
     ("applications:detail", "GET"): on("application", "/apply/{o.application.pk}/", obj(roles(CASES))),
     ("applications:extend", "POST"): on(
@@ -359,26 +362,26 @@ MATRIX: dict[tuple[str, str], Case] = {
         "POST",
         body={"org": "MB", "title": "新事项", "body": "正文。"},
     ),
-    ("api/v1/items/<int:item_id>", "GET"): on(
+    ("api/v1/items/<id:item_id>", "GET"): on(
         "draft", "/api/v1/items/{o.draft.pk}", obj(roles(CASES), login=False)
     ),
-    ("api/v1/items/<int:item_id>", "PATCH"): on(
+    ("api/v1/items/<id:item_id>", "PATCH"): on(
         "draft", "/api/v1/items/{o.draft.pk}", api_write(roles(HANDLE)), "PATCH", body={"title": "改"}
     ),
-    ("api/v1/items/<int:item_id>/submit", "POST"): on(
+    ("api/v1/items/<id:item_id>/submit", "POST"): on(
         "draft", "/api/v1/items/{o.draft.pk}/submit", api_write(roles(HANDLE)), "POST"
     ),
-    ("api/v1/items/<int:item_id>/review", "POST"): on(
+    ("api/v1/items/<id:item_id>/review", "POST"): on(
         "draft", "/api/v1/items/{o.draft.pk}/review", api_write(roles(REVIEW)), "POST"
     ),
-    ("api/v1/items/<int:item_id>/approve", "POST"): on(
+    ("api/v1/items/<id:item_id>/approve", "POST"): on(
         "draft", "/api/v1/items/{o.draft.pk}/approve", api_write(roles(APPROVE)), "POST"
     ),
-    ("api/v1/items/<int:item_id>/publish", "POST"): on(
+    ("api/v1/items/<id:item_id>/publish", "POST"): on(
         "draft", "/api/v1/items/{o.draft.pk}/publish", api_write(roles(HANDLE)), "POST"
     ),
     # a draft is sent back by nobody (R7: only submitted or reviewed items)
-    ("api/v1/items/<int:item_id>/send-back", "POST"): on(
+    ("api/v1/items/<id:item_id>/send-back", "POST"): on(
         "draft",
         "/api/v1/items/{o.draft.pk}/send-back",
         api_write(lambda role, rel: False),
@@ -386,7 +389,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         body={"reason": "请修改。"},
     ),
     **{
-        (f"api/v1/items/<int:item_id>/findings/<int:finding_id>/{step}", "POST"): on(
+        (f"api/v1/items/<id:item_id>/findings/<id:finding_id>/{step}", "POST"): on(
             "draft",
             f"/api/v1/items/{{o.draft.pk}}/findings/0/{step}",
             page(api=True),  # no such finding
@@ -409,7 +412,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("api/v1/applications/stats", "GET"): on(
         "org", "/api/v1/applications/stats?org={o.org.code}", obj(roles(CASES), api=True)
     ),
-    ("api/v1/applications/<int:pk>", "GET"): on(
+    ("api/v1/applications/<id:pk>", "GET"): on(
         "application", "/api/v1/applications/{o.application.pk}", obj(roles(CASES), api=True)
     ),
     ("api/v1/feedback", "POST"): fixed(
@@ -430,7 +433,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/api/v1/oversight/assignments",
         staff_page({"inspector", "auditor", "secretary", "supervisor", "clerk"}, login=False),
     ),
-    ("api/v1/oversight/evaluations/<campaign_id>", "GET"): fixed(
+    ("api/v1/oversight/evaluations/<id:campaign_id>", "GET"): fixed(
         "/api/v1/oversight/evaluations/{w.campaign.pk}", everyone()
     ),
     ("api/v1/audit/heads", "GET"): fixed("/api/v1/audit/heads", everyone()),
