@@ -252,15 +252,23 @@ def _audience_q(g: _Grants, now) -> Q:
 
 
 def _published_q(g: _Grants, now) -> Q:
-    """What the user reads of published items: R9 audience, and R20 everything current of the
+    """What the user reads of published items: R9 audience, and R20 what is current of the
     organisations assigned to them as supervisor (never drafts, withheld or ended items)."""
     from gongkai.disclosure.models import current_q
 
     readable = current_q(now) & _audience_q(g, now)
     supervised = _supervised_paths(g)
     if supervised:
-        readable |= current_q(now) & _path_q("org_path", supervised)
+        readable |= current_q(now) & _supervised_items_q(supervised)
     return readable
+
+
+def _supervised_items_q(supervised: list[str]) -> Q:
+    """R2/R20: a supervisor follows what the organisation discloses, not what only its committee
+    reads (班子成员: disciplinary and personnel matters stay with the committee)."""
+    from gongkai.catalogue.models import Scope
+
+    return _path_q("org_path", supervised) & ~Q(scope=Scope.COMMITTEE)
 
 
 def visible_items(user, now=None):
@@ -297,7 +305,7 @@ def visible_notices(user, now=None):
     readable = _audience_q(g, now)
     supervised = _supervised_paths(g)
     if supervised:
-        readable |= _path_q("org_path", supervised)
+        readable |= _supervised_items_q(supervised)
     case_paths = g.paths(CASE_ROLES)
     if case_paths:
         readable |= _path_q("org_path", case_paths)

@@ -92,6 +92,15 @@ def test_supervisor_reads_published_items_and_obligations_of_assigned_organisati
     assert world.draft_b not in access.visible_items(s)
 
 
+def test_supervisor_never_reads_what_only_the_committee_reads(client, world, tree, people):
+    # A 班子成员 item (disciplinary, personnel) of an assigned organisation stays with its committee.
+    committee_b = published_item(tree.b, Scope.COMMITTEE, title="乙支部班子事项")
+    s = world.supervisor
+    assert _get(client, s, reverse("disclosure:detail", args=[committee_b.pk])) == 404
+    assert _get(client, s, f"/api/v1/items/{committee_b.pk}") == 404
+    assert committee_b not in access.visible_items(s)
+
+
 def test_catalogue_owner_reads_no_cases(client, world):
     for name, url in _objects(world).items():
         if name != "committee-only item":
