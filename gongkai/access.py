@@ -936,3 +936,47 @@ def work_plans_requested(user):
     from gongkai.disclosure.models import WorkPlan
 
     return WorkPlan.objects.filter(_path_q("org__path", _grants(user).paths(HANDLER_ROLES)))
+
+
+# ---- The year's paperwork (R35–R37) — owned by gongkai/reports ---------------------------------
+
+# Who reads an organisation's annual report while it is being prepared (and its figures).
+REPORT_READERS = frozenset({Role.CLERK, Role.SECRETARY, Role.REVIEWER, Role.INSPECTOR, Role.AUDITOR})
+# R37: accountability records are for the leading-group office and auditors.
+ACCOUNTABILITY_READERS = frozenset({Role.INSPECTOR, Role.AUDITOR})
+
+
+def visible_annual_reports(user):
+    """Annual reports of the organisations under the user's report-reading roles (the published
+    version reaches everyone else as a disclosure item, through visible_items)."""
+    from gongkai.reports.models import AnnualReport
+
+    return AnnualReport.objects.filter(_path_q("org_path", _grants(user).paths(REPORT_READERS)))
+
+
+@rule("report.view")
+def _report_view(g: _Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & REPORT_READERS)
+
+
+@rule("report.draft")
+def _report_draft(g: _Grants, org: Organisation) -> bool:
+    """R35: the organisation's clerk or secretary writes the report; review and approval follow R7."""
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("carrier.record")
+def _carrier_record(g: _Grants, item) -> bool:
+    """R36: the clerk (or secretary) of the item's organisation records its carriers."""
+    return bool(g.roles_at(item.org) & {Role.CLERK, Role.SECRETARY})
+
+
+def visible_accountability(user):
+    from gongkai.reports.models import AccountabilityRecord
+
+    return AccountabilityRecord.objects.filter(_path_q("org_path", _grants(user).paths(ACCOUNTABILITY_READERS)))
+
+
+@rule("accountability.record")
+def _accountability_record(g: _Grants, org: Organisation) -> bool:
+    return Role.INSPECTOR in g.roles_at(org)

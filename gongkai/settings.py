@@ -86,8 +86,8 @@ INSTALLED_APPS = [
     "gongkai.feedback",
     "gongkai.oversight",
     "gongkai.archive",
-    "gongkai.search",
     "gongkai.reports",
+    "gongkai.search",
     "gongkai.portal",
     "gongkai.api",
 ]

@@ -347,6 +347,29 @@ def resolve_finding(finding, *, by, mask: bool, reason: str = ""):
     return finding
 
 
+@transaction.atomic
+def acknowledge_generated_text(item, *, lines: set[str], reason: str) -> int:
+    """R13: hits in the body that lie on a line the system generated itself (the national format's row
+    labels of an annual report, e.g. 属于国家秘密) are acknowledged with `reason`; typed text never is."""
+    item = _locked(item)
+    if item.state != State.SUBMITTED:
+        raise ActionError(_("只有已提出的事项可以处理保密检查结果。"))
+    done = 0
+    for finding in item.findings.filter(status=ConfidentialityFinding.Status.OPEN, attachment__isnull=True):
+        start = item.body.rfind("\n", 0, finding.start) + 1
+        end = item.body.find("\n", finding.end)
+        if item.body[start : end if end >= 0 else None] in lines:
+            finding.status, finding.reason, finding.resolved_at = (
+                ConfidentialityFinding.Status.ACKNOWLEDGED,
+                reason,
+                timezone.now(),
+            )
+            finding.save(update_fields=["status", "reason", "resolved_at"])
+            _event(item, "acknowledge", by=None, note=reason)
+            done += 1
+    return done
+
+
 def blocking_findings(item) -> list[ConfidentialityFinding]:
     return [f for f in item.findings.select_related("attachment", "item") if f.blocks()]
 
