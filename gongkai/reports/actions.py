@@ -22,7 +22,7 @@ from gongkai.lib import filetypes
 from gongkai.lib.text import clean_line, clean_text
 
 from . import annual, documents
-from .models import AccountabilityKind, AccountabilityRecord, AnnualReport, Carrier, CarrierKind
+from .models import AccountabilityKind, AccountabilityRecord, AnnualReport, Carrier, CarrierKind  # noqa: F401
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 REPORT_ITEM_TITLE = "年度报告"  # the catalogue's 党务公开工作年度报告 (reference catalogue no. 43)
@@ -109,6 +109,8 @@ def submit_annual_report(report, *, by) -> AnnualReport:
     """Submit the report's item for review (R7). The confidentiality check runs as for any item; hits on
     the tables' own row labels (属于国家秘密, 属于三类内部事务信息 …) are the national format, not marks."""
     report = AnnualReport.objects.select_for_update().select_related("item", "org").get(pk=report.pk)
+    if report.item.body != documents.markdown(report, report.figures):
+        raise ActionError(_("年报正文与系统统计生成的内容不一致，请重新生成草稿后再提交。"))
     disclosure.submit_item(report.item, by=by)
     disclosure.acknowledge_generated_text(
         report.item,
