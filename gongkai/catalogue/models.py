@@ -57,6 +57,16 @@ class Cadence(models.TextChoices):
     YEARLY = "yearly", _("每年")
 
 
+class CarrierKind(models.TextChoices):
+    """R36: the forms (公开形式) an item is disclosed through besides the website."""
+
+    MEETING = "meeting", _("会议公开")
+    DOCUMENT = "document", _("文件、通报")
+    BOARD = "board", _("公开栏")
+    SCREEN = "screen", _("电子公开栏")
+    LETTER = "letter", _("公开信、短信")
+
+
 class Retention(models.TextChoices):
     PERMANENT = "permanent", _("永久")
     Y30 = "30y", _("30年")
@@ -135,6 +145,10 @@ class CatalogueItem(models.Model):
     min_internal_days = models.PositiveSmallIntegerField(_("党内先行公开（天）"), default=0)
     retention = models.CharField(
         _("保管期限"), max_length=10, choices=Retention.choices, default=Retention.Y30
+    )
+    # R36: a carrier the disclosure must (also) go through, e.g. 会议公开: without it, not fulfilled.
+    required_carrier = models.CharField(
+        _("规定公开形式"), max_length=10, choices=CarrierKind.choices, blank=True
     )
 
     objects = CatalogueItemQuerySet.as_manager()

@@ -1,6 +1,6 @@
 """Changes to obligations and the calendar: one transaction each, audited. Pages, API, jobs call these."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -180,11 +180,29 @@ def _pick(candidates: list[Obligation], item, on: date) -> Obligation | None:
     return begun[0] if begun else None
 
 
+def carrier_moment(item):
+    """R36: when the item met its catalogue item's required carrier (会议公开 …): the later of its
+    publication and the first such carrier's date; None while that carrier is not recorded. Without a
+    required carrier, publication alone."""
+    required = item.catalogue_item.required_carrier if item.catalogue_item_id else ""
+    if not required:
+        return item.published_at
+    first = item.carriers.filter(kind=required).order_by("on").values_list("on", flat=True).first()
+    if first is None:
+        return None
+    recorded = timezone.make_aware(datetime.combine(first, time(12)))
+    return max(item.published_at, recorded)
+
+
 def fulfil_for_item(item) -> Obligation | None:
-    """Publishing an item fulfils its obligation (R14); a new version of a published item does not."""
+    """Publishing an item fulfils its obligation (R14); a new version of a published item does not.
+    Called again when a carrier is recorded: a required carrier must be there too (R36)."""
     if item.catalogue_item_id is None or item.supersedes_id or item.published_at is None:
         return None
-    on = timezone.localdate(item.published_at)
+    moment = carrier_moment(item)
+    if moment is None:
+        return None
+    on = timezone.localdate(moment)
     candidates = list(
         Obligation.objects.select_for_update()
         .filter(org_id=item.org_id, catalogue_item_id=item.catalogue_item_id, fulfilled_at__isnull=True)
@@ -193,7 +211,7 @@ def fulfil_for_item(item) -> Obligation | None:
     obligation = _pick(candidates, item, on)
     if obligation is None:
         return None
-    obligation.fulfilled_at = item.published_at
+    obligation.fulfilled_at = moment
     obligation.fulfilled_on = on
     obligation.fulfilled_item = item
     obligation.save(update_fields=["fulfilled_at", "fulfilled_on", "fulfilled_item"])

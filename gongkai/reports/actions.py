@@ -20,6 +20,8 @@ from gongkai.disclosure import board_cache
 from gongkai.disclosure.models import DisclosureItem, State
 from gongkai.lib import filetypes
 from gongkai.lib.text import clean_line, clean_text
+from gongkai.obligations.actions import fulfil_for_item
+from gongkai.obligations.models import Obligation
 
 from . import annual, documents
 from .models import AccountabilityKind, AccountabilityRecord, AnnualReport, Carrier, CarrierKind  # noqa: F401
@@ -182,6 +184,10 @@ def record_carrier(
         actor=by,
         data={"item": item.pk, "kind": kind, "on": on.isoformat()},
     )
+    # R36: the carrier the catalogue requires completes the item's disclosure: its obligation now.
+    required = item.catalogue_item.required_carrier if item.catalogue_item_id else ""
+    if kind == required and not Obligation.objects.filter(fulfilled_item=item).exists():
+        fulfil_for_item(item)
     # The item page shows its carriers: drop cached copies now and after commit.
     board_cache.invalidate(item.org_id)
     transaction.on_commit(lambda: board_cache.invalidate(item.org_id))

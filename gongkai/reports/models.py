@@ -2,17 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.catalogue.models import CarrierKind
 from gongkai.orgs.models import Organisation
 
-
-class CarrierKind(models.TextChoices):
-    """R36: the forms (公开形式) an item is disclosed through besides the website."""
-
-    MEETING = "meeting", _("会议公开")
-    DOCUMENT = "document", _("文件、通报")
-    BOARD = "board", _("公开栏")
-    SCREEN = "screen", _("电子公开栏")
-    LETTER = "letter", _("公开信、短信")
+__all__ = ["AccountabilityKind", "AccountabilityRecord", "AnnualReport", "Carrier", "CarrierKind"]
 
 
 class Carrier(models.Model):
