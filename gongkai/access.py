@@ -980,3 +980,48 @@ def visible_accountability(user):
 @rule("accountability.record")
 def _accountability_record(g: _Grants, org: Organisation) -> bool:
     return Role.INSPECTOR in g.roles_at(org)
+
+
+# The audiences of a physical or screen board (R27, R36).
+BOARD_PUBLIC = "public"
+BOARD_MEMBERS = "members"
+
+
+def board_audience_items(user, org: Organisation, audience: str, now=None):
+    """What a board shows to its audience, or None when the user may not produce it.
+    'public': items public right now, whoever asks (the board outside).
+    'members': the board inside the Party premises: every current item the organisation's members may
+    read (committee-only items never), produced only by the organisation's own staff."""
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Scope
+    from gongkai.disclosure.models import DisclosureItem, current_q
+
+    now = now or timezone.now()
+    current = DisclosureItem.objects.filter(current_q(now), org=org)
+    if audience == BOARD_PUBLIC:
+        return current.filter(scope=Scope.PUBLIC, public_from__lte=now)
+    if audience == BOARD_MEMBERS and grants(user).is_staff_at(org):
+        return current.filter(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS, Scope.ORG_TREE, Scope.ORG_MEMBERS])
+    return None
+
+
+def board_audience_notices(org: Organisation, audience: str, now=None):
+    """R11: the change/revocation notices of the same audience, as visible_notices decides them."""
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Scope
+    from gongkai.disclosure.models import DisclosureItem, State
+
+    ended = DisclosureItem.objects.filter(
+        org=org, state__in=[State.SUPERSEDED, State.REVOKED, State.TERMINATED]
+    )
+    if audience == BOARD_PUBLIC:
+        return ended.filter(scope=Scope.PUBLIC, public_from__lte=now or timezone.now())
+    return ended.filter(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS, Scope.ORG_TREE, Scope.ORG_MEMBERS])
+
+
+@rule("board.record_posting")
+def _board_record_posting(g: Grants, org: Organisation) -> bool:
+    """R36: the clerk or secretary records that the printed board was posted (or shown on a screen)."""
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})

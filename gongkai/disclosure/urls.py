@@ -1,11 +1,14 @@
 from django.urls import path
 
+from gongkai.reports import board_views
+
 from . import staff_views, views
 
 app_name = "disclosure"
 urlpatterns = [
     path("orgs/<slug:code>/board/", views.board, name="board"),
-    path("orgs/<slug:code>/board/print/", views.board_print, name="board_print"),
+    path("orgs/<slug:code>/board/print/", board_views.board_print, name="board_print"),
+    path("orgs/<slug:code>/board/print/posted/", board_views.record_posting, name="board_posted"),
     path("items/<id:pk>/", views.detail, name="detail"),
     path("items/<id:pk>/files/<id:attachment_id>/", views.download, name="download"),
     path("member/", views.member_area, name="member"),

@@ -49,16 +49,6 @@ def board(request, code):
     return response
 
 
-def board_print(request, code):
-    """A printable A4 board with a QR code per item pointing to its page."""
-    org = access.get_org_or_404(request.user, code)
-    now = timezone.now()
-    items = list(board_items(request.user, org, now)[:200])
-    return render(
-        request, "disclosure/board_print.html", {"org": org, "groups": _by_category(items), "now": now}
-    )
-
-
 def detail(request, pk):
     # Anonymous pages are cached under the all-organisations generation: any state change anywhere
     # drops them, and each lives no longer than its item's next visibility moment, so a cached page

@@ -194,6 +194,22 @@ def record_carrier(
     return carrier
 
 
+@transaction.atomic
+def record_board_posting(org, items, *, by, on: date, photo=None) -> int:
+    """R36: the printed board was posted on `on`: one 公开栏 carrier per item on it, one photo shared."""
+    _require(by, "board.record_posting", org)
+    items = [i for i in items if i.org_id == org.pk]
+    if not items:
+        raise ActionError(_("公开栏上没有可记录的事项。"))
+    stored = _photo(photo) if photo is not None else ("", "")
+    for item in items:
+        carrier = record_carrier(item, by=by, kind=CarrierKind.BOARD, on=on, detail=_("公开栏张贴"))
+        if stored[0]:
+            carrier.photo_name, carrier.photo_sha256 = stored
+            carrier.save(update_fields=["photo_name", "photo_sha256"])
+    return len(items)
+
+
 # ---- R37: accountability ------------------------------------------------------------------------
 
 

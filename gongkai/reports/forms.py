@@ -49,3 +49,8 @@ class AccountabilityForm(forms.Form):
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"].choices = [(o.code, o.name) for o in orgs]
+
+
+class PostingForm(forms.Form):
+    on = forms.DateField(label=_("张贴日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    photo = forms.FileField(label=_("公开栏照片（可选）"), required=False)
