@@ -1025,3 +1025,60 @@ def board_audience_notices(org: Organisation, audience: str, now=None):
 def _board_record_posting(g: Grants, org: Organisation) -> bool:
     """R36: the clerk or secretary records that the printed board was posted (or shown on a screen)."""
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+# R37: the inspection summary, filings upward and leaders' comments.
+FILING_SIDES = frozenset({Role.CLERK, Role.SECRETARY, Role.INSPECTOR, Role.AUDITOR})
+RECEIVERS = frozenset({Role.SECRETARY, Role.INSPECTOR})
+
+
+def visible_summaries(user):
+    from gongkai.reports.models import InspectionSummary
+
+    return InspectionSummary.objects.filter(path_q("org_path", grants(user).paths(ACCOUNTABILITY_READERS)))
+
+
+@rule("summary.write")
+def _summary_write(g: Grants, org: Organisation) -> bool:
+    return Role.INSPECTOR in g.roles_at(org)
+
+
+def visible_filings(user):
+    """Filings of the user's organisations (the filing side) and filings addressed to them (the
+    receiving side, with its auditors)."""
+    from gongkai.reports.models import Filing
+
+    g = grants(user)
+    receiving = g.paths(RECEIVERS | {Role.AUDITOR})
+    return Filing.objects.filter(
+        path_q("org_path", g.paths(FILING_SIDES)) | path_q("recipient_path", receiving)
+    )
+
+
+@rule("filing.make")
+def _filing_make(g: Grants, org: Organisation) -> bool:
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+@rule("filing.acknowledge")
+def _filing_acknowledge(g: Grants, filing) -> bool:
+    """The receiving organisation's secretary or office signs for it (never the one who filed it)."""
+    if not filing.recipient_path or filing.filed_by_id == g.user.pk:
+        return False
+    return bool(g.roles_at_path(filing.recipient_path) & RECEIVERS)
+
+
+@rule("comment.write")
+def _comment_write(g: Grants, org: Organisation) -> bool:
+    """领导点评: a secretary or the office of a level above the organisation."""
+    if org.depth <= 1:
+        return False
+    return bool(g.roles_at_path(org.path[: -org.steplen]) & RECEIVERS)
+
+
+def visible_comments(user, org: Organisation):
+    """Comments on `org`: its staff and those above see all; everyone else the published ones."""
+    from gongkai.reports.models import LeaderComment
+
+    comments = LeaderComment.objects.filter(org=org)
+    return comments if grants(user).is_staff_at(org) else comments.filter(published=True)

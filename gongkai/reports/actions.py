@@ -24,7 +24,17 @@ from gongkai.obligations.actions import fulfil_for_item
 from gongkai.obligations.models import Obligation
 
 from . import annual, documents
-from .models import AccountabilityKind, AccountabilityRecord, AnnualReport, Carrier, CarrierKind  # noqa: F401
+from . import summary as inspection_summary
+from .models import (  # noqa: F401 - AccountabilityRecord re-exported for callers
+    AccountabilityKind,
+    AccountabilityRecord,
+    AnnualReport,
+    Carrier,
+    CarrierKind,
+    Filing,
+    InspectionSummary,
+    LeaderComment,
+)
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 REPORT_ITEM_TITLE = "年度报告"  # the catalogue's 党务公开工作年度报告 (reference catalogue no. 43)
@@ -238,3 +248,208 @@ def record_accountability(
     )
     record(action="accountability.record", obj=entry, actor=by, data={"kind": kind})
     return entry
+
+
+# ---- R37: inspection summary and filings upward ------------------------------------------------------
+
+
+def _store_document(data: bytes) -> tuple[str, str]:
+    name = default_storage.save(f"filings/{secrets.token_hex(16)}.docx", ContentFile(data))
+    return name, hashlib.sha256(data).hexdigest()
+
+
+def _file(*, kind, org, title, recipient, recipient_org, on, by, document: bytes, **subject) -> Filing:
+    name, digest = _store_document(document)
+    try:
+        filing = Filing.objects.create(
+            kind=kind,
+            org=org,
+            org_path=org.path,
+            title=title,
+            recipient=recipient,
+            recipient_org=recipient_org,
+            recipient_path=recipient_org.path if recipient_org else "",
+            document_name=name,
+            document_sha256=digest,
+            filed_on=on,
+            filed_by=by,
+            **subject,
+        )
+    except Exception:
+        default_storage.delete(name)  # a failed action leaves no file behind
+        raise
+    record(action=f"filing.{kind}", obj=filing, actor=by, data={"recipient": recipient, "sha256": digest})
+    if recipient_org is not None:
+        transaction.on_commit(lambda: _tell_recipient(filing))
+    return filing
+
+
+def _tell_recipient(filing: Filing) -> None:
+    from django.urls import reverse
+
+    from gongkai.notifications.actions import notify
+    from gongkai.orgs.models import Membership, Role
+
+    url = reverse("reports:filing", args=[filing.pk])
+    for m in Membership.objects.filter(
+        org=filing.recipient_org, role__in=[Role.INSPECTOR, Role.SECRETARY]
+    ).select_related("user"):
+        notify(m.user, _("收到报备：%(title)s") % {"title": filing.title}, filing.org.name, url=url)
+
+
+@transaction.atomic
+def draft_inspection_summary(org, year: int, *, by, conclusions) -> InspectionSummary:
+    """The office writes its conclusions; the figures are computed now (and again until filed)."""
+    _require(by, "summary.write", org)
+    if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year:
+        raise ActionError(_("年度无效。"))
+    conclusions = clean_text(conclusions, field=_("总结与结论"), max_length=20_000)
+    summary = InspectionSummary.objects.select_for_update().filter(org=org, year=year).first()
+    if summary is not None and summary.is_filed:
+        raise ActionError(_("总结已报送，不能再修改。"))
+    if summary is None:
+        summary = InspectionSummary(org=org, org_path=org.path, year=year, created_by=by)
+    summary.conclusions = conclusions
+    summary.figures = inspection_summary.compute(org, year, timezone.now())
+    summary.save()
+    record(action="summary.draft", obj=summary, actor=by, data={"year": year})
+    return summary
+
+
+def summary_title(summary) -> str:
+    return _("%(org)s%(year)s年度党务公开督导检查总结报告") % {"org": summary.org.name, "year": summary.year}
+
+
+def summary_docx(summary, recipient: str = "", on=None) -> bytes:
+    parts = [
+        (_("一、检查情况"), _("共检查党组织 %(n)s 个，开展检查 %(i)s 次，发现问题 %(f)s 个。") % {
+            "n": summary.figures["inspected_orgs"], "i": summary.figures["total"]["inspections"],
+            "f": summary.figures["total"]["findings"]}, inspection_summary.tables(summary.figures)),
+        (_("二、总结与结论"), summary.conclusions, []),
+    ]  # fmt: skip
+    closing = [summary.org.name, on.strftime("%Y年%m月%d日")] if on else []
+    subtitle = (_("报送：%(to)s") % {"to": recipient}) if recipient else ""
+    return documents.docx(summary_title(summary), subtitle, parts, closing)
+
+
+@transaction.atomic
+def file_inspection_summary(summary, *, by, recipient, on: date) -> Filing:
+    """File the summary upward: the figures are frozen and the DOCX stored with its digest (immutable)."""
+    summary = InspectionSummary.objects.select_for_update().select_related("org").get(pk=summary.pk)
+    _require(by, "summary.write", summary.org)
+    if summary.is_filed:
+        raise ActionError(_("总结已报送。"))
+    recipient = clean_line(recipient, field=_("报送单位"), max_length=100)
+    if not isinstance(on, date) or on > timezone.localdate():
+        raise ActionError(_("请填写不晚于今天的报送日期。"))
+    summary.figures = inspection_summary.compute(summary.org, summary.year, timezone.now())
+    filing = _file(
+        kind=Filing.Kind.SUMMARY, org=summary.org, title=summary_title(summary), recipient=recipient,
+        recipient_org=summary.org.parent(), on=on, by=by, document=summary_docx(summary, recipient, on),
+    )  # fmt: skip
+    summary.filing = filing
+    summary.save(update_fields=["figures", "filing", "updated_at"])
+    return filing
+
+
+def _change_docx(request, on) -> tuple[str, bytes]:
+    item = request.item
+    parts = [
+        (_("一、事项"), f"《{item.title}》（{_('索引号')}：{item.index_number}）", []),
+        (_("二、类型"), request.get_kind_display(), []),
+        (_("三、理由"), request.reason, []),
+        (_("四、审批"), _("%(who)s 于 %(d)s 批准。") % {
+            "who": request.decided_by.display_name or request.decided_by.username,
+            "d": timezone.localdate(request.decided_at).isoformat()}, []),
+    ]  # fmt: skip
+    title = _("关于%(org)s公开事项%(kind)s的报备") % {
+        "org": item.org.name,
+        "kind": request.get_kind_display(),
+    }
+    return title, documents.docx(title, "", parts, [item.org.name, on.strftime("%Y年%m月%d日")])
+
+
+@transaction.atomic
+def file_change(request, *, by, on: date | None = None) -> Filing:
+    """R11: an approved change, revocation or termination is filed with the leading group above."""
+    from gongkai.disclosure.models import ChangeRequest
+
+    request = (
+        ChangeRequest.objects.select_for_update().select_related("item__org", "decided_by").get(pk=request.pk)
+    )
+    _require(by, "filing.make", request.item.org)
+    if request.status != ChangeRequest.Status.APPROVED:
+        raise ActionError(_("只有已批准的变更、撤销、终止申请需要报备。"))
+    if Filing.objects.filter(change_request=request).exists():
+        raise ActionError(_("该申请已报备。"))
+    on = on or timezone.localdate()
+    org = request.item.org
+    upper = org.parent()
+    title, document = _change_docx(request, on)
+    return _file(
+        kind=Filing.Kind.CHANGE, org=org, title=title, recipient=request.filed_with or (upper.name if upper else ""),
+        recipient_org=upper, on=on, by=by, document=document, change_request=request,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def file_withholding_document(withholding, *, by, on: date | None = None) -> Filing:
+    """R12: the withholding filed as a document with the upper organisation (which decides on it)."""
+    from gongkai.disclosure.models import Withholding
+
+    w = Withholding.objects.select_for_update().select_related("org", "catalogue_item").get(pk=withholding.pk)
+    _require(by, "filing.make", w.org)
+    if Filing.objects.filter(withholding=w).exists():
+        raise ActionError(_("该事项已报备。"))
+    on = on or timezone.localdate()
+    upper = w.org.parent()
+    title = _("关于%(org)s“%(item)s”暂不公开（不予公开）的报备") % {
+        "org": w.org.name,
+        "item": w.catalogue_item.title,
+    }
+    parts = [
+        (_("一、目录事项"), f"{w.catalogue_item.title} {w.period_label}", []),
+        (_("二、理由"), w.get_reason_display() + (f"（{_('暂缓至')} {w.until}）" if w.until else ""), []),
+        (_("三、说明"), w.explanation, []),
+    ]
+    document = documents.docx(title, "", parts, [w.org.name, on.strftime("%Y年%m月%d日")])
+    return _file(
+        kind=Filing.Kind.WITHHOLDING, org=w.org, title=title, recipient=upper.name if upper else "",
+        recipient_org=upper, on=on, by=by, document=document, withholding=w,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def acknowledge_filing(filing, *, by, note="") -> Filing:
+    """The receiving side signs for the filing (签收) in Gongkai."""
+    filing = Filing.objects.select_for_update().select_related("recipient_org").get(pk=filing.pk)
+    _require(by, "filing.acknowledge", filing)
+    if filing.acknowledged_at is not None:
+        raise ActionError(_("该报备已签收。"))
+    filing.acknowledged_by, filing.acknowledged_at = by, timezone.now()
+    filing.acknowledgement_note = clean_line(note, field=_("签收意见"), max_length=500, required=False)
+    filing.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_note"])
+    record(action="filing.acknowledge", obj=filing, actor=by)
+    return filing
+
+
+# ---- R37: 领导点评 --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_on(org, *, by, leader_title, text, published=False) -> LeaderComment:
+    """A leader of the level above comments on an organisation's disclosure; optionally published."""
+    _require(by, "comment.write", org)
+    comment = LeaderComment.objects.create(
+        org=org,
+        org_path=org.path,
+        leader=by,
+        leader_title=clean_line(leader_title, field=_("职务"), max_length=50),
+        text=clean_text(text, field=_("点评意见"), max_length=5000),
+        published=bool(published),
+    )
+    record(action="comment.write", obj=comment, actor=by, data={"published": comment.published})
+    if comment.published:
+        board_cache.invalidate(org.pk)
+        transaction.on_commit(lambda: board_cache.invalidate(org.pk))
+    return comment

@@ -54,3 +54,32 @@ class AccountabilityForm(forms.Form):
 class PostingForm(forms.Form):
     on = forms.DateField(label=_("张贴日期"), widget=forms.DateInput(attrs={"type": "date"}))
     photo = forms.FileField(label=_("公开栏照片（可选）"), required=False)
+
+
+class SummaryForm(forms.Form):
+    org = forms.ChoiceField(label=_("党组织"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    conclusions = forms.CharField(
+        label=_("总结与结论"), widget=forms.Textarea(attrs={"rows": 8}), max_length=20_000
+    )
+
+    def __init__(self, *args, orgs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = [(o.code, o.name) for o in orgs]
+        if not self.is_bound:
+            self.fields["year"].initial = timezone.localdate().year
+
+
+class FileForm(forms.Form):
+    recipient = forms.CharField(label=_("报送单位"), max_length=100)
+    on = forms.DateField(label=_("报送日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(label=_("签收意见"), max_length=500, required=False)
+
+
+class CommentForm(forms.Form):
+    leader_title = forms.CharField(label=_("职务"), max_length=50)
+    text = forms.CharField(label=_("点评意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    published = forms.BooleanField(label=_("在公开栏公开"), required=False)

@@ -100,3 +100,99 @@ class AnnualReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} {self.year}"
+
+
+class Filing(models.Model):
+    """R37: a document filed (报备) with the level above: a change, revocation or termination (R11), a
+    withholding (R12), an inspection summary. The document is kept as filed (digest) and the receiving
+    side acknowledges it in Gongkai."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", _("变更、撤销、终止报备")
+        WITHHOLDING = "withholding", _("不予公开报备")
+        SUMMARY = "summary", _("督导检查总结报告")
+
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="filings")
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    title = models.CharField(_("标题"), max_length=200)
+    recipient = models.CharField(_("报送单位"), max_length=100)
+    # The organisation in Gongkai whose office acknowledges receipt (the level above).
+    recipient_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="received_filings"
+    )
+    recipient_path = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    change_request = models.OneToOneField(
+        "disclosure.ChangeRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="filing"
+    )
+    withholding = models.OneToOneField(
+        "disclosure.Withholding", on_delete=models.PROTECT, null=True, blank=True, related_name="filing"
+    )
+    document_name = models.CharField(max_length=100, editable=False)
+    document_sha256 = models.CharField(max_length=64, editable=False)
+    filed_on = models.DateField(_("报送日期"))
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    acknowledgement_note = models.CharField(_("签收意见"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("报备文件")
+        verbose_name_plural = _("报备文件")
+        ordering = ["-filed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InspectionSummary(models.Model):
+    """R37 (plan 四(三)): the leading-group office's summary at the end of 检查深化, with its written
+    conclusions; once filed upward its figures and document never change."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspection_summaries")
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    conclusions = models.TextField(_("总结与结论"))
+    figures = models.JSONField(default=dict, editable=False)
+    filing = models.OneToOneField(
+        Filing, on_delete=models.PROTECT, null=True, blank=True, related_name="summary"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("督导检查总结")
+        verbose_name_plural = _("督导检查总结")
+        ordering = ["-year", "org_path"]
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="one_inspection_summary")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year}"
+
+    @property
+    def is_filed(self) -> bool:
+        return self.filing_id is not None
+
+
+class LeaderComment(models.Model):
+    """R37 (plan 五(四)): a leader's comment (领导点评) on an organisation's disclosure work: visible to
+    that organisation and the level above; published on its board when the leader chooses."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="leader_comments")
+    org_path = models.CharField(max_length=255, db_index=True, editable=False)
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    leader_title = models.CharField(_("职务"), max_length=50)
+    text = models.TextField(_("点评意见"))
+    published = models.BooleanField(_("在公开栏公开"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("领导点评")
+        verbose_name_plural = _("领导点评")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.org} · {self.leader_title}"

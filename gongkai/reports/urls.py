@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -13,4 +13,12 @@ urlpatterns = [
     path("items/<int:pk>/carriers/", views.carriers, name="carriers"),
     path("carriers/<int:pk>/photo/", views.carrier_photo, name="carrier_photo"),
     path("accountability/", views.accountability, name="accountability"),
+    path("summaries/", paper_views.summary_list, name="summaries"),
+    path("summaries/<int:pk>/", paper_views.summary_detail, name="summary"),
+    path("summaries/<int:pk>/summary.<str:fmt>", paper_views.summary_download, name="summary_download"),
+    path("filings/", paper_views.filing_list, name="filings"),
+    path("filings/<int:pk>/", paper_views.filing_detail, name="filing"),
+    path("filings/<int:pk>/document.docx", paper_views.filing_document, name="filing_document"),
+    path("filings/new/<slug:kind>/<int:pk>/", paper_views.file_pending, name="file_pending"),
+    path("orgs/<slug:code>/comments/", paper_views.comments, name="comments"),
 ]
