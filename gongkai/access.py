@@ -1082,3 +1082,39 @@ def visible_comments(user, org: Organisation):
 
     comments = LeaderComment.objects.filter(org=org)
     return comments if grants(user).is_staff_at(org) else comments.filter(published=True)
+
+
+@rule("screen.manage")
+def _screen_manage(g: Grants, org: Organisation) -> bool:
+    """R36: the organisation's clerk or secretary sets up its screens and their display tokens."""
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+def screen_for_token(token) -> object | None:
+    """The live screen a display token opens, or None: unknown, malformed and revoked tokens alike.
+    A token opens exactly its own organisation's board for its own audience, nothing else."""
+    import hashlib
+
+    from gongkai.reports.models import BoardScreen
+
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    return (
+        BoardScreen.objects.select_related("org").filter(token_hash=digest, revoked_at__isnull=True).first()
+    )
+
+
+def screen_items(screen, now=None):
+    """What a configured screen shows: its organisation's board for its audience, as a staff member of
+    that organisation set it up (the members' audience never includes committee-only items)."""
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import Scope
+    from gongkai.disclosure.models import DisclosureItem, current_q
+
+    now = now or timezone.now()
+    current = DisclosureItem.objects.filter(current_q(now), org_id=screen.org_id)
+    if screen.audience == BOARD_MEMBERS:
+        return current.filter(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS, Scope.ORG_TREE, Scope.ORG_MEMBERS])
+    return current.filter(scope=Scope.PUBLIC, public_from__lte=now)

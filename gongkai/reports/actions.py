@@ -29,6 +29,7 @@ from .models import (  # noqa: F401 - AccountabilityRecord re-exported for calle
     AccountabilityKind,
     AccountabilityRecord,
     AnnualReport,
+    BoardScreen,
     Carrier,
     CarrierKind,
     Filing,
@@ -453,3 +454,49 @@ def comment_on(org, *, by, leader_title, text, published=False) -> LeaderComment
         board_cache.invalidate(org.pk)
         transaction.on_commit(lambda: board_cache.invalidate(org.pk))
     return comment
+
+
+# ---- R36: the board on a screen ------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_screen(org, *, by, name, audience) -> tuple[BoardScreen, str]:
+    """A screen with its display token; the token is returned once and only its digest is kept."""
+    _require(by, "screen.manage", org)
+    if audience not in BoardScreen.Audience.values:
+        raise ActionError(_("请选择展示范围。"))
+    token = secrets.token_urlsafe(32)
+    screen = BoardScreen.objects.create(
+        org=org,
+        name=clean_line(name, field=_("屏幕名称"), max_length=60),
+        audience=audience,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        created_by=by,
+    )
+    record(action="screen.create", obj=screen, actor=by, data={"audience": audience})
+    return screen, token
+
+
+@transaction.atomic
+def revoke_screen(screen, *, by) -> BoardScreen:
+    """Stop a screen now: its token opens nothing from the next request on."""
+    screen = BoardScreen.objects.select_for_update().select_related("org").get(pk=screen.pk)
+    _require(by, "screen.manage", screen.org)
+    if screen.revoked_at is not None:
+        raise ActionError(_("该屏幕已停用。"))
+    screen.revoked_at = timezone.now()
+    screen.save(update_fields=["revoked_at"])
+    record(action="screen.revoke", obj=screen, actor=by)
+    return screen
+
+
+@transaction.atomic
+def record_screen_showing(screen, *, by, on: date) -> int:
+    """R36: the items the screen shows were disclosed on it on `on` (a 电子公开栏 carrier each)."""
+    _require(by, "screen.manage", screen.org)
+    if screen.revoked_at is not None:
+        raise ActionError(_("该屏幕已停用。"))
+    items = list(access.screen_items(screen))
+    for item in items:
+        record_carrier(item, by=by, kind=CarrierKind.SCREEN, on=on, detail=screen.name)
+    return len(items)

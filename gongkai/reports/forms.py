@@ -83,3 +83,14 @@ class CommentForm(forms.Form):
     leader_title = forms.CharField(label=_("职务"), max_length=50)
     text = forms.CharField(label=_("点评意见"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     published = forms.BooleanField(label=_("在公开栏公开"), required=False)
+
+
+class ScreenForm(forms.Form):
+    name = forms.CharField(label=_("屏幕名称（如：党员活动室电视）"), max_length=60)
+    audience = forms.ChoiceField(label=_("展示范围"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from .models import BoardScreen
+
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = BoardScreen.Audience.choices

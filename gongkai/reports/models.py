@@ -196,3 +196,29 @@ class LeaderComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} · {self.leader_title}"
+
+
+class BoardScreen(models.Model):
+    """R36: a screen (电子公开栏) showing an organisation's board without login. The public board needs
+    no token; the members' board inside the premises is reached only through this screen's token, set up
+    by the organisation's staff, stored hashed, revocable."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("社会公开栏")
+        MEMBERS = "members", _("党内公开栏（党员活动室内）")
+
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="screens")
+    name = models.CharField(_("屏幕名称"), max_length=60)
+    audience = models.CharField(_("展示范围"), max_length=10, choices=Audience.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("电子公开栏")
+        verbose_name_plural = _("电子公开栏")
+        ordering = ["org", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

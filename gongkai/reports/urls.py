@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import paper_views, views
+from . import paper_views, screen_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -21,4 +21,9 @@ urlpatterns = [
     path("filings/<int:pk>/document.docx", paper_views.filing_document, name="filing_document"),
     path("filings/new/<slug:kind>/<int:pk>/", paper_views.file_pending, name="file_pending"),
     path("orgs/<slug:code>/comments/", paper_views.comments, name="comments"),
+    path("orgs/<slug:code>/screens/", screen_views.screens, name="screens"),
+    path(
+        "orgs/<slug:code>/screens/<int:pk>/<slug:action>/", screen_views.screen_action, name="screen_action"
+    ),
+    path("screen/<str:token>/", screen_views.token_screen, name="token_screen"),
 ]
