@@ -6,6 +6,7 @@ app_name = "reports"
 urlpatterns = [
     path("stats/", views.stats_page, name="stats"),
     path("annual/", views.annual_list, name="annual_list"),
+    path("annual/published/", views.annual_published, name="annual_published"),
     path("annual/<int:pk>/", views.annual_detail, name="annual"),
     path("annual/<int:pk>/edit/", views.annual_edit, name="annual_edit"),
     path("annual/<int:pk>/submit/", views.annual_submit, name="annual_submit"),

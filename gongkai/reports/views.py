@@ -97,6 +97,17 @@ def annual_list(request):
     return render(request, "reports/annual_list.html", {"reports": reports, "form": form})
 
 
+def annual_published(request):
+    """R27: the public site's 公开年报: the published reports the visitor may read, newest year first."""
+    items = (
+        access.visible_items(request.user)
+        .filter(annual_report__isnull=False, state=State.PUBLISHED)
+        .select_related("org", "annual_report")
+        .order_by("-annual_report__year", "org_path")[:200]
+    )
+    return render(request, "reports/annual_published.html", {"items": items})
+
+
 @login_required
 def annual_detail(request, pk):
     report = _report_or_404(request.user, pk)

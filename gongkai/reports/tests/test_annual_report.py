@@ -327,7 +327,7 @@ def test_identity_breaks_are_refused():
         annual.check(f)
 
 
-def test_report_drafted_published_archived_and_filed_as_docx(year, django_user_model):
+def test_report_drafted_published_archived_and_filed_as_docx(year, client):
     a = year.tree.a
     with at(2026, 1, 8):
         report = actions.draft_annual_report(
@@ -350,6 +350,7 @@ def test_report_drafted_published_archived_and_filed_as_docx(year, django_user_m
         disclosure.publish_item(item, by=year.clerk_a)
     item.refresh_from_db()
     assert item.state == State.PUBLISHED and item.is_public_now()
+    assert item.title in client.get("/reports/annual/published/").content.decode()  # the public site (R27)
     from gongkai.archive.models import Snapshot
 
     assert Snapshot.objects.filter(item=item).exists()
