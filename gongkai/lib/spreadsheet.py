@@ -47,12 +47,18 @@ def csv_bytes(rows: Iterable[Sequence]) -> bytes:
 
 
 def xlsx_bytes(rows: Iterable[Sequence], sheet: str = "Sheet1") -> bytes:
+    return xlsx_workbook_bytes([(sheet, rows)])
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Sequence]]]) -> bytes:
+    """Several tables in one workbook, one sheet each (e.g. the annual report's tables)."""
     from openpyxl import Workbook  # only when an XLSX is asked for: it is slow to import
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_SHEET_FORBIDDEN.sub(" ", str(sheet))[:31] or "Sheet1")
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
+    for sheet, rows in sheets:
+        ws = wb.create_sheet(_SHEET_FORBIDDEN.sub(" ", str(sheet))[:31] or "Sheet1")
+        for row in rows:
+            ws.append([safe_cell(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -62,27 +62,14 @@ def markdown(report, figures: dict) -> str:
 
 
 def xlsx(title: str, tables: list[Table]) -> bytes:
-    """One sheet per table: a title line, the header, the rows (numbers stay numbers)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """One sheet per table: the document's title, the table's heading, the header, the rows (numbers
+    stay numbers), through the project's spreadsheet helper (formula guard included)."""
+    from gongkai.lib import spreadsheet
 
-    wb = Workbook()
-    wb.remove(wb.active)
-    for i, t in enumerate(tables, start=1):
-        # Sheet names: at most 31 characters, none of []:*?/\ (openpyxl refuses them).
-        name = f"{i} {t.section[:2]}{t.title}".translate(str.maketrans("", "", "[]:*?/\\"))[:31]
-        ws = wb.create_sheet(name)
-        ws.append([title])
-        ws.append([f"{t.section} {t.title}"])
-        ws.append(t.header)
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        for row in t.rows:
-            ws.append(row)
-        ws.column_dimensions["A"].width = 42
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return spreadsheet.xlsx_workbook_bytes(
+        (f"{i} {t.title}", [[title], [f"{t.section} {t.title}"], t.header, *t.rows])
+        for i, t in enumerate(tables, start=1)
+    )
 
 
 def _font(run, size=None, bold=False, east_asian="仿宋"):
