@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("gongkai.applications.urls")),
     path("", include("gongkai.feedback.urls")),
     path("work/reports/", include("gongkai.reports.urls")),
+    path("", include("gongkai.reports.board_urls")),
     path("oversight/", include("gongkai.oversight.urls")),
     path("archive/", include("gongkai.archive.urls")),
     path("audit/", include("gongkai.audit.urls")),

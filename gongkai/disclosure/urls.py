@@ -1,15 +1,10 @@
 from django.urls import path
 
-from gongkai.reports import board_views, screen_views
-
 from . import staff_views, views
 
 app_name = "disclosure"
 urlpatterns = [
     path("orgs/<slug:code>/board/", views.board, name="board"),
-    path("orgs/<slug:code>/board/print/", board_views.board_print, name="board_print"),
-    path("orgs/<slug:code>/board/print/posted/", board_views.record_posting, name="board_posted"),
-    path("orgs/<slug:code>/board/screen/", screen_views.public_screen, name="board_screen"),
     path("items/<id:pk>/", views.detail, name="detail"),
     path("items/<id:pk>/files/<id:attachment_id>/", views.download, name="download"),
     path("member/", views.member_area, name="member"),

@@ -19,9 +19,9 @@ from gongkai.oversight.models import (
     Ballot,
     Choice,
     EvaluationCampaign,
-    Finding,
     FindingStatus,
     Inspection,
+    InspectionFinding,
     Participation,
 )
 from gongkai.oversight.results import MIN_VOTES
@@ -236,7 +236,7 @@ def _feedback(org, year: int, subtree: bool) -> dict:
 def _oversight(org, year: int, subtree: bool) -> dict:
     lo, hi = year_bounds(year)
     inspections = Inspection.objects.filter(_where(org, subtree), date__year=year)
-    findings = Finding.objects.filter(_where(org, subtree), inspection__date__year=year)
+    findings = InspectionFinding.objects.filter(_where(org, subtree), inspection__date__year=year)
     f = _finding_counts(findings, hi)
     campaigns = EvaluationCampaign.objects.filter(closes_at__range=(lo, hi))
     ballots = Ballot.objects.filter(campaign__in=campaigns).filter(_where(org, subtree, "org__path"))

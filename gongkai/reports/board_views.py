@@ -67,7 +67,7 @@ def record_posting(request, code):
     if not access.can(request.user, "board.record_posting", org):
         raise Http404
     form = PostingForm(request.POST, request.FILES)
-    back = reverse("disclosure:board_print", args=[org.code]) + f"?size={size}&audience={audience}"
+    back = reverse("boards:print", args=[org.code]) + f"?size={size}&audience={audience}"
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:

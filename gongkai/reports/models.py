@@ -51,7 +51,7 @@ class AccountabilityRecord(models.Model):
     decision = models.TextField(_("处理决定"))
     decided_on = models.DateField(_("决定日期"), db_index=True)
     finding = models.ForeignKey(
-        "oversight.Finding", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "oversight.InspectionFinding", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -80,7 +80,7 @@ def screens(request, code):
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            new_url = request.build_absolute_uri(reverse("reports:token_screen", args=[token]))
+            new_url = request.build_absolute_uri(reverse("boards:token_screen", args=[token]))
             messages.success(request, _("屏幕已设置。请在屏幕的浏览器中打开下面的地址；地址只显示这一次。"))
             form = ScreenForm()
     response = render(
@@ -91,7 +91,7 @@ def screens(request, code):
             "screens": BoardScreen.objects.filter(org=org),
             "form": form,
             "new_url": new_url,
-            "public_url": request.build_absolute_uri(reverse("disclosure:board_screen", args=[org.code])),
+            "public_url": request.build_absolute_uri(reverse("boards:screen", args=[org.code])),
         },
     )
     response["Cache-Control"] = "no-store"

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from gongkai.orgs.models import SectorType
-from gongkai.oversight.models import Finding, FindingStatus, Inspection
+from gongkai.oversight.models import FindingStatus, Inspection, InspectionFinding
 
 from .tables import Table
 
@@ -28,7 +28,7 @@ def compute(org, year: int, at: datetime) -> dict:
 
     for inspection in inspections:
         row(inspection.org)["inspections"] += 1
-    findings = Finding.objects.filter(
+    findings = InspectionFinding.objects.filter(
         org_path__startswith=org.path, inspection__date__year=year
     ).select_related("org")
     for f in findings:

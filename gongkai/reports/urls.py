@@ -6,7 +6,6 @@ app_name = "reports"
 urlpatterns = [
     path("stats/", views.stats_page, name="stats"),
     path("annual/", views.annual_list, name="annual_list"),
-    path("annual/published/", views.annual_published, name="annual_published"),
     path("annual/<int:pk>/", views.annual_detail, name="annual"),
     path("annual/<int:pk>/edit/", views.annual_edit, name="annual_edit"),
     path("annual/<int:pk>/submit/", views.annual_submit, name="annual_submit"),
@@ -26,5 +25,4 @@ urlpatterns = [
     path(
         "orgs/<slug:code>/screens/<int:pk>/<slug:action>/", screen_views.screen_action, name="screen_action"
     ),
-    path("screen/<str:token>/", screen_views.token_screen, name="token_screen"),
 ]

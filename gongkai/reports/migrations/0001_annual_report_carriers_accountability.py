@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('disclosure', '0002_item_moment_indexes'),
         ('orgs', '0001_initial'),
-        ('oversight', '0001_initial'),
+        ('oversight', '0002_rename_finding_inspectionfinding'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('decision', models.TextField(verbose_name='处理决定')),
                 ('decided_on', models.DateField(db_index=True, verbose_name='决定日期')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='oversight.finding')),
+                ('finding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='oversight.inspectionfinding')),
                 ('org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accountability_records', to='orgs.organisation')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],

@@ -350,7 +350,7 @@ def test_report_drafted_published_archived_and_filed_as_docx(year, client):
         disclosure.publish_item(item, by=year.clerk_a)
     item.refresh_from_db()
     assert item.state == State.PUBLISHED and item.is_public_now()
-    assert item.title in client.get("/reports/annual/published/").content.decode()  # the public site (R27)
+    assert item.title in client.get("/annual-reports/").content.decode()  # the public site (R27)
     from gongkai.archive.models import Snapshot
 
     assert Snapshot.objects.filter(item=item).exists()

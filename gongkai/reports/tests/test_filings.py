@@ -58,11 +58,11 @@ def test_summary_filed_upward_is_frozen_and_kept_as_filed(client, tree, people):
     texts = _texts(stored)
     assert "报送：长沙市党务公开工作领导小组" in texts and "总体较好。" in texts and "甲社区党支部" in texts
     client.force_login(people.auditor_c)
-    assert client.get(f"/reports/summaries/{summary.pk}/summary.docx").getvalue() == stored
-    assert client.get(f"/reports/summaries/{summary.pk}/summary.xlsx").status_code == 200
+    assert client.get(f"/work/reports/summaries/{summary.pk}/summary.docx").getvalue() == stored
+    assert client.get(f"/work/reports/summaries/{summary.pk}/summary.xlsx").status_code == 200
     for who in (people.clerk_a, people.member_a, people.outsider):
         client.force_login(who)
-        assert client.get(f"/reports/summaries/{summary.pk}/").status_code == 404
+        assert client.get(f"/work/reports/summaries/{summary.pk}/").status_code == 404
 
 
 def test_a_revocation_filed_and_acknowledged_by_the_level_above(client, tree, people):
@@ -73,22 +73,22 @@ def test_a_revocation_filed_and_acknowledged_by_the_level_above(client, tree, pe
         )
         disclosure.decide_change(request, by=owner_of_catalogue(tree.a), approve=True)
     client.force_login(people.clerk_a)
-    page = client.get("/reports/filings/").content.decode()
+    page = client.get("/work/reports/filings/").content.decode()
     assert "撤销的决定" in page
-    assert client.post(f"/reports/filings/new/change/{request.pk}/").status_code == 302
+    assert client.post(f"/work/reports/filings/new/change/{request.pk}/").status_code == 302
     filing = Filing.objects.get(change_request=request)
     assert filing.recipient_org == tree.committee and "程序不符" in _texts(
         default_storage.open(filing.document_name, "rb").read()
     )
     assert (
-        client.post(f"/reports/filings/{filing.pk}/", {"note": "收到"}).status_code == 404
+        client.post(f"/work/reports/filings/{filing.pk}/", {"note": "收到"}).status_code == 404
     )  # not the receiver
     client.force_login(people.inspector_c)  # the leading-group office above
-    assert client.post(f"/reports/filings/{filing.pk}/", {"note": "已收悉"}).status_code == 302
+    assert client.post(f"/work/reports/filings/{filing.pk}/", {"note": "已收悉"}).status_code == 302
     filing.refresh_from_db()
     assert filing.acknowledged_by == people.inspector_c and filing.acknowledgement_note == "已收悉"
     client.force_login(people.member_a)
-    assert client.get(f"/reports/filings/{filing.pk}/").status_code == 404
+    assert client.get(f"/work/reports/filings/{filing.pk}/").status_code == 404
     with pytest.raises(actions.ActionError):
         actions.file_change(request, by=people.clerk_a)  # once
 
@@ -110,7 +110,7 @@ def test_leader_comment_visible_to_the_organisation_and_published_on_its_board(c
         tree.a, by=people.inspector_c, leader_title="领导小组办公室主任", text="内部点评：公开栏需更新"
     )
     client.force_login(people.clerk_a)
-    assert "内部点评" in client.get("/reports/orgs/TA/comments/").content.decode()
+    assert "内部点评" in client.get("/work/reports/orgs/TA/comments/").content.decode()
     client.logout()
     assert "内部点评" not in client.get("/orgs/TA/board/").content.decode()
     actions.comment_on(
@@ -118,4 +118,4 @@ def test_leader_comment_visible_to_the_organisation_and_published_on_its_board(c
     )
     assert "公开及时，值得肯定。" in client.get("/orgs/TA/board/").content.decode()
     client.force_login(people.member_b)
-    assert client.get("/reports/orgs/TA/comments/").status_code == 404
+    assert client.get("/work/reports/orgs/TA/comments/").status_code == 404

@@ -49,8 +49,10 @@ def test_public_screen_needs_no_login_and_shows_public_items_only(client, items)
 def test_members_screen_through_its_token_only(client, tree, people, items):
     with at(2026, 5, 6):
         client.force_login(people.clerk_a)
-        page = client.post("/reports/orgs/TA/screens/", {"name": "党员活动室电视", "audience": "members"})
-        url = re.search(r"http://testserver(/reports/screen/[^<\s]+/)", page.content.decode()).group(1)
+        page = client.post(
+            "/work/reports/orgs/TA/screens/", {"name": "党员活动室电视", "audience": "members"}
+        )
+        url = re.search(r"http://testserver(/screen/[^<\s]+/)", page.content.decode()).group(1)
         assert BoardScreen.objects.get().token_hash not in url  # the token is not its stored digest
         client.logout()
         body = client.get(url).content.decode()
@@ -61,7 +63,7 @@ def test_members_screen_through_its_token_only(client, tree, people, items):
         # Revoked: the same address opens nothing from now on.
         client.force_login(people.clerk_a)
         screen = BoardScreen.objects.get()
-        client.post(f"/reports/orgs/TA/screens/{screen.pk}/revoke/")
+        client.post(f"/work/reports/orgs/TA/screens/{screen.pk}/revoke/")
         client.logout()
         assert client.get(url).status_code == 404
 
@@ -74,7 +76,8 @@ def test_only_the_organisations_staff_set_up_screens(client, people, items):
     ):
         client.force_login(who)
         assert (
-            client.post("/reports/orgs/TA/screens/", {"name": "x", "audience": "members"}).status_code == 404
+            client.post("/work/reports/orgs/TA/screens/", {"name": "x", "audience": "members"}).status_code
+            == 404
         )
     assert not BoardScreen.objects.exists()
 
