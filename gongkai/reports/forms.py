@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.lib.widgets import DateInput
+
 from .models import AccountabilityKind, CarrierKind
 
 
@@ -31,7 +33,7 @@ class AnnualReportForm(forms.Form):
 
 class CarrierForm(forms.Form):
     kind = forms.ChoiceField(label=_("公开形式"), choices=CarrierKind.choices)
-    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("日期"), widget=DateInput())
     detail = forms.CharField(label=_("说明（会议名称、公开栏位置等）"), max_length=200, required=False)
     attendance = forms.IntegerField(label=_("参会人数"), min_value=1, max_value=99_999, required=False)
     doc_number = forms.CharField(label=_("文号"), max_length=60, required=False)
@@ -44,7 +46,7 @@ class AccountabilityForm(forms.Form):
     person = forms.CharField(label=_("责任人"), max_length=100)
     facts = forms.CharField(label=_("问题事实"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     decision = forms.CharField(label=_("处理决定"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
-    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
 
     def __init__(self, *args, orgs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +54,7 @@ class AccountabilityForm(forms.Form):
 
 
 class PostingForm(forms.Form):
-    on = forms.DateField(label=_("张贴日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("张贴日期"), widget=DateInput())
     photo = forms.FileField(label=_("公开栏照片（可选）"), required=False)
 
 
@@ -72,7 +74,7 @@ class SummaryForm(forms.Form):
 
 class FileForm(forms.Form):
     recipient = forms.CharField(label=_("报送单位"), max_length=100)
-    on = forms.DateField(label=_("报送日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("报送日期"), widget=DateInput())
 
 
 class AcknowledgeForm(forms.Form):
