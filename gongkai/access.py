@@ -974,7 +974,9 @@ def _carrier_record(g: _Grants, item) -> bool:
 def visible_accountability(user):
     from gongkai.reports.models import AccountabilityRecord
 
-    return AccountabilityRecord.objects.filter(_path_q("org_path", _grants(user).paths(ACCOUNTABILITY_READERS)))
+    return AccountabilityRecord.objects.filter(
+        _path_q("org_path", _grants(user).paths(ACCOUNTABILITY_READERS))
+    )
 
 
 @rule("accountability.record")
@@ -1001,7 +1003,7 @@ def board_audience_items(user, org: Organisation, audience: str, now=None):
     current = DisclosureItem.objects.filter(current_q(now), org=org)
     if audience == BOARD_PUBLIC:
         return current.filter(scope=Scope.PUBLIC, public_from__lte=now)
-    if audience == BOARD_MEMBERS and grants(user).is_staff_at(org):
+    if audience == BOARD_MEMBERS and bool(_grants(user).roles_at(org) & STAFF_ROLES):
         return current.filter(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS, Scope.ORG_TREE, Scope.ORG_MEMBERS])
     return None
 
@@ -1022,7 +1024,7 @@ def board_audience_notices(org: Organisation, audience: str, now=None):
 
 
 @rule("board.record_posting")
-def _board_record_posting(g: Grants, org: Organisation) -> bool:
+def _board_record_posting(g: _Grants, org: Organisation) -> bool:
     """R36: the clerk or secretary records that the printed board was posted (or shown on a screen)."""
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
 
@@ -1035,11 +1037,11 @@ RECEIVERS = frozenset({Role.SECRETARY, Role.INSPECTOR})
 def visible_summaries(user):
     from gongkai.reports.models import InspectionSummary
 
-    return InspectionSummary.objects.filter(path_q("org_path", grants(user).paths(ACCOUNTABILITY_READERS)))
+    return InspectionSummary.objects.filter(_path_q("org_path", _grants(user).paths(ACCOUNTABILITY_READERS)))
 
 
 @rule("summary.write")
-def _summary_write(g: Grants, org: Organisation) -> bool:
+def _summary_write(g: _Grants, org: Organisation) -> bool:
     return Role.INSPECTOR in g.roles_at(org)
 
 
@@ -1048,20 +1050,20 @@ def visible_filings(user):
     receiving side, with its auditors)."""
     from gongkai.reports.models import Filing
 
-    g = grants(user)
+    g = _grants(user)
     receiving = g.paths(RECEIVERS | {Role.AUDITOR})
     return Filing.objects.filter(
-        path_q("org_path", g.paths(FILING_SIDES)) | path_q("recipient_path", receiving)
+        _path_q("org_path", g.paths(FILING_SIDES)) | _path_q("recipient_path", receiving)
     )
 
 
 @rule("filing.make")
-def _filing_make(g: Grants, org: Organisation) -> bool:
+def _filing_make(g: _Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
 
 
 @rule("filing.acknowledge")
-def _filing_acknowledge(g: Grants, filing) -> bool:
+def _filing_acknowledge(g: _Grants, filing) -> bool:
     """The receiving organisation's secretary or office signs for it (never the one who filed it)."""
     if not filing.recipient_path or filing.filed_by_id == g.user.pk:
         return False
@@ -1069,7 +1071,7 @@ def _filing_acknowledge(g: Grants, filing) -> bool:
 
 
 @rule("comment.write")
-def _comment_write(g: Grants, org: Organisation) -> bool:
+def _comment_write(g: _Grants, org: Organisation) -> bool:
     """领导点评: a secretary or the office of a level above the organisation."""
     if org.depth <= 1:
         return False
@@ -1081,11 +1083,11 @@ def visible_comments(user, org: Organisation):
     from gongkai.reports.models import LeaderComment
 
     comments = LeaderComment.objects.filter(org=org)
-    return comments if grants(user).is_staff_at(org) else comments.filter(published=True)
+    return comments if bool(_grants(user).roles_at(org) & STAFF_ROLES) else comments.filter(published=True)
 
 
 @rule("screen.manage")
-def _screen_manage(g: Grants, org: Organisation) -> bool:
+def _screen_manage(g: _Grants, org: Organisation) -> bool:
     """R36: the organisation's clerk or secretary sets up its screens and their display tokens."""
     return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
 
@@ -1118,3 +1120,30 @@ def screen_items(screen, now=None):
     if screen.audience == BOARD_MEMBERS:
         return current.filter(scope__in=[Scope.PUBLIC, Scope.ALL_MEMBERS, Scope.ORG_TREE, Scope.ORG_MEMBERS])
     return current.filter(scope=Scope.PUBLIC, public_from__lte=now)
+
+
+def paperwork_orgs(user, roles) -> list[Organisation]:
+    """Organisations (with those under them) where the user holds one of `roles`, for the paperwork
+    pages' organisation choosers."""
+    paths = _grants(user).paths(roles)
+    return list(Organisation.objects.filter(_path_q("path", paths)).order_by("path"))
+
+
+def holds_any(user, roles) -> bool:
+    return bool(_grants(user).paths(roles))
+
+
+def paperwork_pending_filings(user):
+    """Approved changes and withholdings of the user's organisations not yet filed as documents (R37)."""
+    from gongkai.disclosure.models import ChangeRequest, Withholding
+
+    paths = _grants(user).paths({Role.CLERK, Role.SECRETARY})
+    changes = ChangeRequest.objects.filter(
+        _path_q("item__org_path", paths), status=ChangeRequest.Status.APPROVED, filing__isnull=True
+    )
+    withholdings = Withholding.objects.filter(_path_q("org__path", paths), filing__isnull=True)
+    return changes, withholdings
+
+
+def is_staff_of(user, org: Organisation) -> bool:
+    return bool(_grants(user).roles_at(org) & STAFF_ROLES)

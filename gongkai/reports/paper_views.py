@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.catalogue.models import current_version_for
-from gongkai.disclosure.models import ChangeRequest, Withholding
 from gongkai.orgs.models import Role
 
 from . import actions, documents
@@ -31,7 +30,7 @@ def _summary_or_404(user, pk):
 
 @login_required
 def summary_list(request):
-    if not access.grants(request.user).paths(access.ACCOUNTABILITY_READERS):
+    if not access.holds_any(request.user, access.ACCOUNTABILITY_READERS):
         raise Http404
     orgs = _orgs_where(request.user, {Role.INSPECTOR})
     form = SummaryForm(request.POST or None, orgs=orgs) if orgs else None
@@ -143,24 +142,19 @@ def _filing_or_404(user, pk):
 
 def _pending(user):
     """Approved changes and filed withholdings of the user's organisations not yet filed as documents."""
-    paths = access.grants(user).paths({Role.CLERK, Role.SECRETARY})
-    changes = (
-        ChangeRequest.objects.filter(
-            access.path_q("item__org_path", paths), status=ChangeRequest.Status.APPROVED
-        )
-        .filter(filing__isnull=True)
-        .select_related("item__org")
+    changes, withholdings = access.paperwork_pending_filings(user)
+    return (
+        list(changes.select_related("item__org")[:50]),
+        list(withholdings.select_related("org", "catalogue_item")[:50]),
     )
-    withholdings = Withholding.objects.filter(
-        access.path_q("org__path", paths), filing__isnull=True
-    ).select_related("org", "catalogue_item")
-    return list(changes[:50]), list(withholdings[:50])
 
 
 @login_required
 def filing_list(request):
-    g = access.grants(request.user)
-    if not (g.paths(access.FILING_SIDES) or g.paths(access.RECEIVERS)):
+    if not (
+        access.holds_any(request.user, access.FILING_SIDES)
+        or access.holds_any(request.user, access.RECEIVERS)
+    ):
         raise Http404
     filings = access.visible_filings(request.user).select_related("org", "recipient_org")[:200]
     changes, withholdings = _pending(request.user)
@@ -239,7 +233,7 @@ def filing_document(request, pk):
 def comments(request, code):
     org = access.get_org_or_404(request.user, code)
     can_write = access.can(request.user, "comment.write", org)
-    if not (can_write or access.is_staff_at(request.user, org)):
+    if not (can_write or access.is_staff_of(request.user, org)):
         raise Http404
     form = CommentForm(request.POST or None) if can_write else None
     if request.method == "POST":

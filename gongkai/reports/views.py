@@ -50,8 +50,7 @@ def stats_page(request):
 
 
 def _orgs_where(user, roles) -> list[Organisation]:
-    paths = access.grants(user).paths(roles)
-    return list(Organisation.objects.filter(access.path_q("path", paths)).order_by("path"))
+    return access.paperwork_orgs(user, roles)
 
 
 def _report_or_404(user, pk):
@@ -71,7 +70,7 @@ def annual_list(request):
     """R35: the reports the user may read, and the form to write one (clerk or secretary)."""
     reports = access.visible_annual_reports(request.user).select_related("org", "item")
     drafters = _orgs_where(request.user, {Role.CLERK, Role.SECRETARY})
-    if not drafters and not access.grants(request.user).paths(access.REPORT_READERS):
+    if not drafters and not access.holds_any(request.user, access.REPORT_READERS):
         raise Http404
     form = AnnualReportForm(request.POST or None, orgs=drafters) if drafters else None
     if request.method == "POST":
@@ -261,7 +260,7 @@ def carrier_photo(request, pk):
 def accountability(request):
     records = access.visible_accountability(request.user).select_related("org")
     orgs = _orgs_where(request.user, {Role.INSPECTOR})
-    if not orgs and not access.grants(request.user).paths(access.ACCOUNTABILITY_READERS):
+    if not orgs and not access.holds_any(request.user, access.ACCOUNTABILITY_READERS):
         raise Http404
     form = AccountabilityForm(request.POST or None, orgs=orgs) if orgs else None
     if request.method == "POST":

@@ -188,9 +188,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("portal:set_lang", "GET"): fixed("/lang/zh-hans/", everyone(302)),
     ("portal:org", "GET"): on("org", "/orgs/{o.org.code}/", obj(org_visible, login=False)),
     ("disclosure:board", "GET"): on("org", "/orgs/{o.org.code}/board/", obj(org_visible, login=False)),
-    ("disclosure:board_print", "GET"): on(
-        "org", "/orgs/{o.org.code}/board/print/", obj(org_visible, login=False)
-    ),
+    ("boards:print", "GET"): on("org", "/orgs/{o.org.code}/board/print/", obj(org_visible, login=False)),
     ("catalogue:index", "GET"): fixed("/catalogue/", everyone()),
     ("catalogue:org", "GET"): on("org", "/catalogue/{o.org.code}/", obj(org_visible, login=False)),
     ("disclosure:detail", "GET"): on("public", "/items/{o.public.pk}/", obj(reads_public_item, login=False)),
@@ -438,6 +436,49 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("api/v1/audit/heads", "GET"): fixed("/api/v1/audit/heads", everyone()),
     ("api/v1/search", "GET"): fixed("/api/v1/search?q=党费", everyone()),
+    # ---- The year's paperwork (issue 15): public boards, and staff pages for objects outside this
+    # world (annual reports, filings, summaries) asked with ids that exist nowhere: 404, never more.
+    ("boards:screen", "GET"): on("org", "/orgs/{o.org.code}/board/screen/", obj(org_visible, login=False)),
+    ("boards:posted", "POST"): on(
+        "org",
+        "/orgs/{o.org.code}/board/print/posted/",
+        lambda role, rel: DONE if _in(HANDLE, role, rel) else GONE,
+        "POST",
+    ),
+    ("boards:token_screen", "GET"): fixed("/screen/not-a-display-token-0000000000/", everyone(GONE)),
+    ("boards:annual_reports", "GET"): fixed("/annual-reports/", everyone(OK)),
+    ("reports:annual_list", "GET"): fixed(
+        "/work/reports/annual/", staff_page({"clerk", "secretary", "reviewer", "inspector", "auditor"})
+    ),
+    ("reports:accountability", "GET"): fixed(
+        "/work/reports/accountability/", staff_page({"inspector", "auditor"})
+    ),
+    ("reports:summaries", "GET"): fixed("/work/reports/summaries/", staff_page({"inspector", "auditor"})),
+    ("reports:filings", "GET"): fixed(
+        "/work/reports/filings/", staff_page({"clerk", "secretary", "inspector", "auditor"})
+    ),
+    ("reports:annual", "GET"): fixed("/work/reports/annual/999999/", obj(lambda r, x: False)),
+    ("reports:annual_edit", "GET"): fixed("/work/reports/annual/999999/edit/", obj(lambda r, x: False)),
+    ("reports:annual_download", "GET"): fixed(
+        "/work/reports/annual/999999/report.docx", obj(lambda r, x: False)
+    ),
+    ("reports:annual_submit", "POST"): fixed("/work/reports/annual/999999/submit/", post(), "POST"),
+    ("reports:carriers", "GET"): fixed("/work/reports/items/999999/carriers/", obj(lambda r, x: False)),
+    ("reports:carrier_photo", "GET"): fixed("/work/reports/carriers/999999/photo/", everyone(GONE)),
+    ("reports:comments", "GET"): fixed("/work/reports/orgs/no-such-org/comments/", obj(lambda r, x: False)),
+    ("reports:screens", "GET"): fixed("/work/reports/orgs/no-such-org/screens/", obj(lambda r, x: False)),
+    ("reports:screen_action", "POST"): fixed(
+        "/work/reports/orgs/no-such-org/screens/999999/revoke/", post(), "POST"
+    ),
+    ("reports:summary", "GET"): fixed("/work/reports/summaries/999999/", obj(lambda r, x: False)),
+    ("reports:summary_download", "GET"): fixed(
+        "/work/reports/summaries/999999/summary.xlsx", obj(lambda r, x: False)
+    ),
+    ("reports:filing", "GET"): fixed("/work/reports/filings/999999/", obj(lambda r, x: False)),
+    ("reports:filing_document", "GET"): fixed(
+        "/work/reports/filings/999999/document.docx", obj(lambda r, x: False)
+    ),
+    ("reports:file_pending", "POST"): fixed("/work/reports/filings/new/change/999999/", post(), "POST"),
 }
 
 
