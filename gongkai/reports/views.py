@@ -48,7 +48,6 @@ def stats_page(request):
     )
 
 
-
 def _orgs_where(user, roles) -> list[Organisation]:
     return access.paperwork_orgs(user, roles)
 
