@@ -485,7 +485,10 @@ def visible_audit_entries(user):
     paths = _grants(user).paths(AUDIT_ROLES)
     if not paths:
         return AuditEntry.objects.none()
-    readable = _path_q("org_path", paths)
+    from gongkai.orgs.models import historical_prefixes
+
+    # Entries keep the path of their time (the chain cannot be rewritten): moved branches' old paths too.
+    readable = _path_q("org_path", [*paths, *historical_prefixes(paths)])
     if any(len(p) == Organisation.steplen for p in paths):
         readable |= Q(org_path="")
     return AuditEntry.objects.filter(readable)
@@ -1147,3 +1150,111 @@ def paperwork_pending_filings(user):
 
 def is_staff_of(user, org: Organisation) -> bool:
     return bool(_grants(user).roles_at(org) & STAFF_ROLES)
+# ==== Setting an office up: organisations, people, roles (issue 14, R1–R3) =====================
+# Kept as one section: who manages which organisations and accounts, and which roles they may grant.
+
+# Roles that manage an organisation's subtree: its branches, its people and their roles.
+MANAGER_ROLES = frozenset({Role.SECRETARY, Role.INSPECTOR})
+
+# R2: "never wider than one's own": besides the roles they hold, what a manager may hand out there.
+# A secretary's powers cover a clerk's and a reviewer's; an inspector's reach covers a supervisor's
+# and an auditor's. Members and committee members are managed by either.
+_GRANTS_BY_ROLE = {
+    Role.SECRETARY: frozenset({Role.MEMBER, Role.COMMITTEE_MEMBER, Role.CLERK, Role.REVIEWER}),
+    Role.INSPECTOR: frozenset({Role.MEMBER, Role.COMMITTEE_MEMBER, Role.SUPERVISOR, Role.AUDITOR}),
+}
+
+
+def _is_superuser(g: _Grants) -> bool:
+    u = g.user
+    return bool(u is not None and u.is_authenticated and u.is_active and u.is_superuser)
+
+
+def managed_orgs(user) -> QuerySet[Organisation]:
+    """Organisations whose branches, people and roles the user manages (their subtrees)."""
+    g = _grants(user)
+    if _is_superuser(g):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_path_q("path", g.paths(MANAGER_ROLES)))
+
+
+def get_managed_org_or_404(user, code: str) -> Organisation:
+    try:
+        return managed_orgs(user).get(code=code)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def grantable_roles(user, org: Organisation) -> set[str]:
+    """Roles the user may grant or revoke at `org`: none unless they manage it, then those they hold
+    there (inherited) and those their managing roles cover."""
+    g = _grants(user)
+    if _is_superuser(g):
+        return set(Role.values)
+    held = g.roles_at(org)
+    if not held & MANAGER_ROLES:
+        return set()
+    allowed = set(held)
+    for role in held & MANAGER_ROLES:
+        allowed |= _GRANTS_BY_ROLE[role]
+    return allowed
+
+
+def managed_people(user):
+    """Accounts the user manages: those holding any role in an organisation they manage."""
+    from gongkai.accounts.models import User
+
+    g = _grants(user)
+    if _is_superuser(g):
+        return User.objects.all()
+    paths = g.paths(MANAGER_ROLES)
+    if not paths:
+        return User.objects.none()
+    return User.objects.filter(pk__in=Membership.objects.filter(_path_q("org__path", paths)).values("user_id"))
+
+
+def get_managed_person_or_404(user, pk):
+    qs = managed_people(user)
+    try:
+        return qs.get(pk=pk)
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise Http404 from None
+
+
+@rule("org.create_root")
+def _org_create_root(g: _Grants, obj=None) -> bool:
+    return _is_superuser(g)
+
+
+@rule("org.administer")
+def _org_administer(g: _Grants, org: Organisation) -> bool:
+    return org is not None and (_is_superuser(g) or bool(g.roles_at(org) & MANAGER_ROLES))
+
+
+@rule("people.manage")
+def _people_manage(g: _Grants, org: Organisation) -> bool:
+    return _org_administer(g, org)
+
+
+@rule("account.manage")
+def _account_manage(g: _Grants, person) -> bool:
+    """Changing an account (deactivation, set-up link) needs managing every organisation it has a
+    role in: a branch secretary cannot lock out the committee's inspector who is also their member."""
+    if _is_superuser(g):
+        return True
+    if person is None or person.is_superuser:
+        return False
+    orgs = [m.org for m in Membership.objects.filter(user=person).select_related("org")]
+    return bool(orgs) and all(g.roles_at(o) & MANAGER_ROLES for o in orgs)
+
+
+@rule("leading_group.edit")
+def _leading_group_edit(g: _Grants, committee: Organisation) -> bool:
+    """R3/R20: the leading-group office (inspector) of the committee edits its leading group."""
+    return _is_superuser(g) or Role.INSPECTOR in g.roles_at(committee)
+
+
+def can_manage_orgs(user) -> bool:
+    """Whether the management pages are the user's (for the navigation): no query beyond the grants."""
+    g = _grants(user)
+    return bool(g.paths(MANAGER_ROLES)) or _is_superuser(g)

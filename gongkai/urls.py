@@ -22,6 +22,7 @@ urlpatterns = [
     path("archive/", include("gongkai.archive.urls")),
     path("audit/", include("gongkai.audit.urls")),
     path("search/", include("gongkai.search.urls")),
+    path("manage/", include("gongkai.orgs.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -60,6 +60,7 @@ def generate_obligations(year: int, orgs=None) -> int:
         items_by_version.setdefault(item.version_id, []).append(item)
     due = calendar.DueDates(calendar.current_overrides())
     org_qs = Organisation.objects.all() if orgs is None else orgs
+    org_qs = org_qs.filter(closed_on__isnull=True)  # R1: a closed organisation owes nothing new
     rows = []
     for org in org_qs.only("pk", "path", "sector_type").order_by("path").iterator(chunk_size=2000):
         version_id = next(

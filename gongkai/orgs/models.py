@@ -33,8 +33,12 @@ class Organisation(MP_Node):
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_demo = models.BooleanField(default=False, editable=False)
+    # R1: a closed organisation keeps its history and archive but leaves the boards and owes nothing new.
+    closed_on = models.DateField(_("撤销日期"), null=True, blank=True)
+    closed_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
 
-    node_order_by = ["code"]
+    # No node_order_by: treebeard would renumber the siblings' paths on every insert, and paths are
+    # copied into rows that cannot be rewritten (the audit chain). New children go last; see orgs/paths.py.
 
     class Meta:
         verbose_name = _("党组织")
@@ -48,6 +52,10 @@ class Organisation(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     def ancestor_paths(self) -> list[str]:
         """Paths of the ancestors, root first, computed from the materialised path (no query)."""
@@ -101,11 +109,20 @@ class Membership(models.Model):
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     title = models.CharField(_("职务"), max_length=50, blank=True)
+    # R34: a member's number within the organisation (党员编号), the natural key of member imports.
+    code = models.CharField(_("党员编号"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("组织角色")
         verbose_name_plural = _("组织角色")
-        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="one_role_per_org")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "org", "role"], name="one_role_per_org"),
+            models.UniqueConstraint(
+                fields=["org", "code"],
+                condition=models.Q(role="member") & ~models.Q(code=""),
+                name="one_member_code_per_org",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org} · {self.get_role_display()}"
@@ -143,3 +160,22 @@ class LeadingGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_position_display()} {self.name}"
+
+
+class PathChange(models.Model):
+    """R1: an organisation branch moved from `old_path` to `new_path`. Rows that cannot be rewritten
+    (audit entries, hash-chained) keep the old path; this history lets the policy module map them to
+    where the organisation is now. Paths are never reused, so an old path always means this branch."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    old_path = models.CharField(max_length=255, db_index=True)
+    new_path = models.CharField(max_length=255, db_index=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("组织调整记录")
+        verbose_name_plural = _("组织调整记录")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"

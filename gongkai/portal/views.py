@@ -17,7 +17,7 @@ log = logging.getLogger("gongkai")
 
 
 def home(request):
-    orgs = access.visible_orgs(request.user).filter(depth__lte=2).order_by("path")
+    orgs = access.visible_orgs(request.user).filter(depth__lte=2, closed_on__isnull=True).order_by("path")
     latest = (
         access.visible_items(AnonymousUser())  # the front page shows what the public may read
         .current()
@@ -32,14 +32,19 @@ def guide(request):
 
 
 def org_directory(request):
-    orgs = list(access.visible_orgs(request.user).order_by("path"))
+    # R1: closed organisations leave the directory; their own pages stay (history, archive).
+    orgs = list(access.visible_orgs(request.user).filter(closed_on__isnull=True).order_by("path"))
     return render(request, "portal/org_directory.html", {"tree": nest(orgs), "count": len(orgs)})
 
 
 def org_detail(request, code):
     org = access.get_org_or_404(request.user, code)
     ancestors = list(access.visible_orgs(request.user).filter(path__in=org.ancestor_paths()).order_by("path"))
-    children = access.visible_orgs(request.user).filter(org.subtree_q(), depth=org.depth + 1).order_by("path")
+    children = (
+        access.visible_orgs(request.user)
+        .filter(org.subtree_q(), depth=org.depth + 1, closed_on__isnull=True)
+        .order_by("path")
+    )
     return render(
         request,
         "portal/org_detail.html",

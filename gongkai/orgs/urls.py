@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.org_new, name="new_root"),
+    path("people/<int:pk>/", views.person_page, name="person"),
+    path("people/<int:pk>/grant/", views.person_grant, name="person_grant"),
+    path("people/<int:pk>/revoke/<int:membership_pk>/", views.person_revoke, name="person_revoke"),
+    path("people/<int:pk>/status/", views.person_status, name="person_status"),
+    path("<slug:code>/", views.org_page, name="org"),
+    path("<slug:code>/new/", views.org_new, name="new_child"),
+    path("<slug:code>/edit/", views.org_edit, name="edit"),
+    path("<slug:code>/move/", views.org_move, name="move"),
+    path("<slug:code>/close/", views.org_close, name="close"),
+    path("<slug:code>/people/new/", views.person_new, name="person_new"),
+    path("<slug:code>/leading-group/", views.leading_group, name="leading_group"),
+]
