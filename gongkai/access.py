@@ -1258,3 +1258,16 @@ def can_manage_orgs(user) -> bool:
     """Whether the management pages are the user's (for the navigation): no query beyond the grants."""
     g = _grants(user)
     return bool(g.paths(MANAGER_ROLES)) or _is_superuser(g)
+
+
+def item_import_orgs(user) -> QuerySet[Organisation]:
+    """R34: organisations whose past items the user may import: where they may create items."""
+    g = _grants(user)
+    if _is_superuser(g):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_path_q("path", g.paths({Role.CLERK, Role.SECRETARY})))
+
+
+@rule("import.items")
+def _import_items(g: _Grants, obj=None) -> bool:
+    return _is_superuser(g) or bool(g.paths({Role.CLERK, Role.SECRETARY}))

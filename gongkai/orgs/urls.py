@@ -1,11 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "orgs"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.org_new, name="new_root"),
+    path("import/", import_views.index, name="import"),
+    path("import/<int:pk>/", import_views.preview, name="import_preview"),
+    path("import/<int:pk>/apply/", import_views.apply, name="import_apply"),
+    path("import/template/<slug:kind>.<slug:fmt>", import_views.template, name="import_template"),
     path("people/<int:pk>/", views.person_page, name="person"),
     path("people/<int:pk>/grant/", views.person_grant, name="person_grant"),
     path("people/<int:pk>/revoke/<int:membership_pk>/", views.person_revoke, name="person_revoke"),

@@ -71,6 +71,18 @@ def update_item(item: DisclosureItem) -> None:
     SearchDoc.objects.update_or_create(item_id=item.pk, defaults=values)
 
 
+def index_new_items(items: list[DisclosureItem], batch: int = 2000) -> int:
+    """Index items just created in bulk (an import), in the caller's transaction: inserts only."""
+    table = connection.ops.quote_name(SearchDoc._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})"
+    rows = [_row(i) for i in items if i.state in INDEXED_STATES]
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), batch):
+            docs = _docs(rows[start : start + batch])
+            cur.executemany(sql, [tuple(d[c] for c in _COLUMNS) for d in docs])
+    return len(rows)
+
+
 def _docs(rows: list[tuple]) -> list[dict]:
     return [_doc_values(r) for r in rows]
 
