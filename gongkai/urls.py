@@ -1,4 +1,6 @@
 from django.urls import include, path, register_converter
+from django.contrib import admin
+from django.urls import include, path
 
 from gongkai.api.urls import api
 from gongkai.lib.params import IdConverter
@@ -7,6 +9,7 @@ from gongkai.lib.params import IdConverter
 register_converter(IdConverter, "id")
 
 urlpatterns = [
+    path("django-admin/", admin.site.urls),  # the superuser's console (issue 14)
     path("accounts/", include("gongkai.accounts.urls")),
     path("api/v1/", api.urls),
     path("catalogue/", include("gongkai.catalogue.urls")),

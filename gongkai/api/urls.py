@@ -118,6 +118,7 @@ def _register_routers() -> None:
     from gongkai.feedback.api import router as feedback
     from gongkai.obligations.api import router as obligations
     from gongkai.orgs.api import router as orgs
+    from gongkai.orgs.setup_api import router as setup
     from gongkai.oversight.api import router as oversight
     from gongkai.reports.api import router as reports
     from gongkai.search.api import router as search
@@ -133,6 +134,7 @@ def _register_routers() -> None:
     api.add_router("/audit", audit)
     api.add_router("/search", search)
     api.add_router("", reports)
+    api.add_router("/setup", setup)
 
 
 _register_routers()
