@@ -1271,3 +1271,14 @@ def item_import_orgs(user) -> QuerySet[Organisation]:
 @rule("import.items")
 def _import_items(g: _Grants, obj=None) -> bool:
     return _is_superuser(g) or bool(g.paths({Role.CLERK, Role.SECRETARY}))
+
+
+@rule("mobilisation.record")
+def _mobilisation_record(g: _Grants, org: Organisation) -> bool:
+    """R20: the branch's own clerk or secretary (or one above) records its 动员部署."""
+    return bool(g.roles_at(org) & {Role.CLERK, Role.SECRETARY})
+
+
+def mobilisation_orgs(user) -> QuerySet[Organisation]:
+    """R20: organisations whose 动员部署 the user records (clerk or secretary there or above)."""
+    return Organisation.objects.filter(_path_q("path", _grants(user).paths({Role.CLERK, Role.SECRETARY})))

@@ -269,3 +269,33 @@ class Commitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org} {self.get_kind_display()}"
+
+
+class Mobilisation(models.Model):
+    """R19/R20: a branch's 动员部署 for a year: its 实施细则 (a document), mobilisation meeting and
+    training, each with its date and attendance."""
+
+    org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="mobilisations")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    rules_name = models.CharField(_("实施细则"), max_length=200, blank=True)
+    rules_stored = models.CharField(max_length=100, blank=True, editable=False)
+    rules_kind = models.CharField(max_length=10, blank=True, editable=False)
+    rules_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    meeting_on = models.DateField(_("动员会日期"), null=True, blank=True)
+    meeting_attendance = models.PositiveIntegerField(_("动员会参加人数"), null=True, blank=True)
+    training_on = models.DateField(_("培训日期"), null=True, blank=True)
+    training_attendance = models.PositiveIntegerField(_("培训参加人数"), null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("动员部署")
+        verbose_name_plural = _("动员部署")
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="one_mobilisation_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year}"
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.rules_stored and self.meeting_on and self.training_on)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evaluation_views, inspection_views, views
+from . import evaluation_views, inspection_views, mobilisation_views, views
 
 app_name = "oversight"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("plan/", views.plan_edit, name="plan"),
     path("assignments/", views.assignments, name="assignments"),
     path("assignments/<id:pk>/delete/", views.unassign, name="unassign"),
+    path("mobilisation/", mobilisation_views.index, name="mobilisation"),
+    path("mobilisation/<int:pk>/rules/", mobilisation_views.rules, name="mobilisation_rules"),
+    path("assignments/<int:pk>/delete/", views.unassign, name="unassign"),
     path("commitments/", views.commitments, name="commitments"),
     path("inspections/", inspection_views.inspection_list, name="inspections"),
     path("inspections/<id:pk>/", inspection_views.inspection_detail, name="inspection"),

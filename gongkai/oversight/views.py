@@ -16,7 +16,7 @@ from gongkai.lib import params, spreadsheet
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Role, SectorType
 
-from . import actions, dashboard
+from . import actions, dashboard, mobilisation
 from .forms import AssignForm, CommitmentForm, PlanForm
 from .models import Commitment, CommitmentKind, Phase, RolloutPlan
 
@@ -75,6 +75,10 @@ def home(request):
             "charts": chart_data(f["sectors"], f["compliance"]),
             "findings": list(dashboard.open_findings(request.user)[:200]),
             "can_inspect": access.may_anywhere(request.user, "inspect"),
+            "mobilisation": mobilisation.figures(
+                access.oversight_orgs(request.user).filter(closed_on__isnull=True).exclude(level="committee"),
+                year,
+            )[0],
         },
     )
 
