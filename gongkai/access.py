@@ -1282,3 +1282,39 @@ def _mobilisation_record(g: _Grants, org: Organisation) -> bool:
 def mobilisation_orgs(user) -> QuerySet[Organisation]:
     """R20: organisations whose 动员部署 the user records (clerk or secretary there or above)."""
     return Organisation.objects.filter(_path_q("path", _grants(user).paths({Role.CLERK, Role.SECRETARY})))
+
+
+# R4–R5: who edits a catalogue: its owner organisation's catalogue owners (and the superuser).
+
+
+def _owns(g: _Grants, org: Organisation) -> bool:
+    return _is_superuser(g) or Role.CATALOGUE_OWNER in g.roles_at(org)
+
+
+@rule("catalogue.create")
+def _catalogue_create(g: _Grants, org: Organisation) -> bool:
+    return org is not None and _owns(g, org)
+
+
+@rule("catalogue.edit")
+def _catalogue_edit(g: _Grants, catalogue) -> bool:
+    return catalogue is not None and _owns(g, catalogue.owner)
+
+
+def catalogue_owner_orgs(user) -> QuerySet[Organisation]:
+    """Organisations for which the user may set (create and edit) a catalogue."""
+    g = _grants(user)
+    if _is_superuser(g):
+        return Organisation.objects.filter(closed_on__isnull=True)
+    return Organisation.objects.filter(
+        _path_q("path", g.paths({Role.CATALOGUE_OWNER})), closed_on__isnull=True
+    )
+
+
+def editable_catalogues(user):
+    from gongkai.catalogue.models import Catalogue
+
+    g = _grants(user)
+    if _is_superuser(g):
+        return Catalogue.objects.all()
+    return Catalogue.objects.filter(_path_q("owner__path", g.paths({Role.CATALOGUE_OWNER})))

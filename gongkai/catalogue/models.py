@@ -88,8 +88,8 @@ class Catalogue(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def current_version(self) -> "CatalogueVersion | None":
-        return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+    def current_version(self, on=None) -> "CatalogueVersion | None":
+        return self.versions.filter(in_force_q(on)).order_by("-number").first()
 
 
 class CatalogueVersion(models.Model):
@@ -98,6 +98,8 @@ class CatalogueVersion(models.Model):
     catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本号"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # R5: from this day the version is in force; obligations of earlier periods keep theirs.
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
     note = models.CharField(_("修订说明"), max_length=200, blank=True)
 
     class Meta:
@@ -184,11 +186,22 @@ class CatalogueItem(models.Model):
         return str(_("长期保持，内容变化时及时更新"))
 
 
-def current_version_for(org: Organisation) -> CatalogueVersion | None:
-    """The published version of the nearest catalogue set by `org` or an ancestor (one query)."""
+def in_force_q(on=None, prefix: str = "") -> models.Q:
+    """R5: published, and effective on `on` (today by default)."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    return models.Q(**{f"{prefix}published_at__isnull": False}) & (
+        models.Q(**{f"{prefix}effective_from__isnull": True})
+        | models.Q(**{f"{prefix}effective_from__lte": on})
+    )
+
+
+def current_version_for(org: Organisation, on=None) -> CatalogueVersion | None:
+    """The version in force on `on` of the nearest catalogue set by `org` or an ancestor (one query)."""
     paths = [*org.ancestor_paths(), org.path]
     return (
-        CatalogueVersion.objects.filter(catalogue__owner__path__in=paths, published_at__isnull=False)
+        CatalogueVersion.objects.filter(in_force_q(on), catalogue__owner__path__in=paths)
         .select_related("catalogue__owner")
         .order_by("-catalogue__owner__depth", "-number")
         .first()

@@ -86,19 +86,155 @@ def _cell_text(value) -> str:
 
 
 def _raw_rows(data: bytes, kind: str):
+    """(spreadsheet row number, cell values) of the first sheet."""
     if kind == "csv":
         text = _decode(data) or ""
-        yield from csv.reader(io.StringIO(text))
+        yield from enumerate(csv.reader(io.StringIO(text)), start=1)
         return
-    import openpyxl
+    yield from _xlsx_rows(data)
 
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+
+# ---- A lean XLSX reader: openpyxl parses every cell into objects (100,000 rows take minutes); this
+# streams the first sheet's XML once. Formula cells come back as "=" + formula, so the guard sees them.
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAX_XML_BYTES = 512 * 1024 * 1024  # uncompressed: a zip bomb stops here
+_DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
+
+
+def _xml(z: zipfile.ZipFile, name: str):
+    from lxml import etree
+
+    if z.getinfo(name).file_size > MAX_XML_BYTES:
+        raise ValueError("part too large")
+    return etree.parse(
+        z.open(name), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    )
+
+
+def _first_sheet(z: zipfile.ZipFile, names: set[str]) -> str:
     try:
-        ws = wb.worksheets[0]
-        for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield list(row)
-    finally:
-        wb.close()
+        book = _xml(z, "xl/workbook.xml")
+        rid = book.find(f"{_NS}sheets/{_NS}sheet").get(_REL)
+        rels = _xml(z, "xl/_rels/workbook.xml.rels")
+        for rel in rels.iter(f"{_PKG_REL}Relationship"):
+            if rel.get("Id") == rid:
+                target = rel.get("Target").lstrip("/")
+                path = target if target.startswith("xl/") else f"xl/{target}"
+                if path in names:
+                    return path
+    except (KeyError, AttributeError):
+        pass
+    return "xl/worksheets/sheet1.xml"
+
+
+def _shared_strings(z: zipfile.ZipFile, names: set[str]) -> list[str]:
+    if "xl/sharedStrings.xml" not in names:
+        return []
+    out = []
+    for si in _xml(z, "xl/sharedStrings.xml").getroot().iter(f"{_NS}si"):
+        # Rich text runs joined; phonetic guides (rPh) are not part of the text.
+        out.append("".join(t.text or "" for t in si.iter(f"{_NS}t") if t.getparent().tag != f"{_NS}rPh"))
+    return out
+
+
+def _date_styles(z: zipfile.ZipFile, names: set[str]) -> tuple[set[int], bool]:
+    """Indexes of cell styles that show a date, and whether the workbook counts from 1904."""
+    date1904 = False
+    try:
+        pr = _xml(z, "xl/workbook.xml").find(f"{_NS}workbookPr")
+        date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+    except KeyError:
+        pass
+    if "xl/styles.xml" not in names:
+        return set(), date1904
+    root = _xml(z, "xl/styles.xml").getroot()
+    custom = {}
+    for fmt in root.iter(f"{_NS}numFmt"):
+        code = (fmt.get("formatCode") or "").lower()
+        code = "".join(part for i, part in enumerate(code.split('"')) if i % 2 == 0)  # quoted text aside
+        custom[int(fmt.get("numFmtId"))] = any(ch in code for ch in "ymd") and "[h]" not in code
+    dates = set()
+    xfs = root.find(f"{_NS}cellXfs")
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        fid = int(xf.get("numFmtId") or 0)
+        if fid in _DATE_FORMAT_IDS or custom.get(fid):
+            dates.add(index)
+    return dates, date1904
+
+
+def _column(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n - 1
+
+
+def _serial_date(value: str, date1904: bool) -> str:
+    from datetime import date, timedelta
+
+    day = float(value)
+    base = date(1904, 1, 1) if date1904 else date(1899, 12, 30)
+    return (base + timedelta(days=int(day))).isoformat()
+
+
+def _xlsx_rows(data: bytes):
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        shared = _shared_strings(z, names)
+        dates, date1904 = _date_styles(z, names)
+        sheet = _first_sheet(z, names)
+        if z.getinfo(sheet).file_size > MAX_XML_BYTES:
+            raise ValueError("sheet too large")
+        c_tag, v_tag, f_tag, is_tag = f"{_NS}c", f"{_NS}v", f"{_NS}f", f"{_NS}is"
+        context = etree.iterparse(
+            z.open(sheet), events=("end",), tag=f"{_NS}row", resolve_entities=False, no_network=True
+        )
+        expected = 0
+        for _event, row in context:
+            expected = int(row.get("r") or expected + 1)
+            values: list = []
+            for c in row.iter(c_tag):
+                ref = c.get("r")
+                col = _column(ref) if ref else len(values)
+                if col >= MAX_COLUMNS:
+                    continue
+                formula = c.find(f_tag)
+                t = c.get("t")
+                v = c.find(v_tag)
+                text = v.text if v is not None else None
+                if formula is not None:
+                    value = "=" + (formula.text or "")
+                elif t == "s" and text is not None:
+                    value = shared[int(text)]
+                elif t == "inlineStr":
+                    node = c.find(is_tag)
+                    value = "".join(node.itertext()) if node is not None else ""
+                elif t == "b":
+                    value = "TRUE" if text == "1" else "FALSE"
+                elif text is None:
+                    value = None
+                elif t in (None, "n") and int(c.get("s") or 0) in dates:
+                    value = _serial_date(text, date1904)
+                elif t in (None, "n"):
+                    number = float(text)
+                    value = int(number) if number.is_integer() and abs(number) < 1e15 else number
+                else:
+                    value = text
+                if col >= len(values):
+                    values.extend([None] * (col - len(values) + 1))
+                values[col] = value
+            row.clear()
+            while row.getprevious() is not None:  # keep memory flat over 100,000 rows
+                del row.getparent()[0]
+            yield expected, values
 
 
 def read(data: bytes, columns: list[Column]) -> Sheet:
@@ -118,7 +254,7 @@ def read(data: bytes, columns: list[Column]) -> Sheet:
             by_label[name.strip().lower()] = c
     header: list[Column | None] | None = None
     try:
-        for number, raw in enumerate(_raw_rows(data, kind), start=1):
+        for number, raw in _raw_rows(data, kind):
             values = [_cell_text(v) for v in raw]
             if not any(values):
                 continue

@@ -68,15 +68,22 @@ class Importer:
         raise NotImplementedError
 
 
+def choice_map(choices) -> dict[str, str]:
+    """Code or Chinese label → code, built once per file (labels are lazy translations)."""
+    out = {}
+    for code, label in choices:
+        out[str(code)] = code
+        out[str(label)] = code
+    return out
+
+
 def _choice(value: str, choices, *, allow_blank=False) -> str | None:
-    """A TextChoices value from its code or its Chinese label."""
+    """A TextChoices value from its code or its Chinese label (`choices` a list or a choice_map)."""
     value = (value or "").strip()
     if not value:
         return "" if allow_blank else None
-    for code, label in choices:
-        if value in (code, str(label)):
-            return code
-    return None
+    mapping = choices if isinstance(choices, dict) else choice_map(choices)
+    return mapping.get(value)
 
 
 # ---- Organisations ----------------------------------------------------------------------------
@@ -100,6 +107,7 @@ class OrgImporter(Importer):
         taken = {c.lower() for c in Organisation.objects.values_list("code", flat=True)}
         seen: dict[str, int] = {}
         new_codes: set[str] = set()
+        levels, sectors = choice_map(Level.choices), choice_map(SectorType.choices)
         for number, rec in rows:
             errs = []
 
@@ -115,10 +123,10 @@ class OrgImporter(Importer):
             elif key in seen:
                 err("组织代码", _("与第 %(n)s 行重复。") % {"n": seen[key]})
             seen.setdefault(key, number)
-            level = _choice(rec.get("level", ""), Level.choices)
+            level = _choice(rec.get("level", ""), levels)
             if level is None:
                 err("层级", _("层级应为：党委、党总支或党支部。"))
-            sector = _choice(rec.get("sector_type", ""), SectorType.choices, allow_blank=True)
+            sector = _choice(rec.get("sector_type", ""), sectors, allow_blank=True)
             if sector is None:
                 err("组织类型", _("无法识别的组织类型“%(v)s”。") % {"v": rec.get("sector_type")})
             elif level and level != Level.COMMITTEE and not sector:
@@ -239,6 +247,7 @@ class MemberImporter(Importer):
         grantable: dict[int, set[str]] = {}
         seen: dict[tuple, int] = {}
         seen_usernames: dict[str, int] = {}
+        role_map = choice_map(Role.choices)
         for number, rec in rows:
             errs = []
 
@@ -271,7 +280,7 @@ class MemberImporter(Importer):
             for part in rec.get("roles", "").translate(ROLE_SEPARATORS).split(","):
                 if not part:
                     continue
-                role = _choice(part, Role.choices)
+                role = _choice(part, role_map)
                 if role is None:
                     err("角色", _("无法识别的角色“%(v)s”。") % {"v": part})
                 elif role not in roles:

@@ -28,12 +28,12 @@ def _shown(field) -> bool:
 def admin_for(model) -> type[admin.ModelAdmin]:
     fields = [f for f in model._meta.get_fields() if getattr(f, "concrete", False) and not f.many_to_many]
     shown = [f for f in fields if _shown(f)]
-    columns = [
+    internal = {"path", "org_path", "hash", "prev_hash", "id"}
+    columns = ["__str__"] + [
         f.name
         for f in shown
-        if not isinstance(f, (models.TextField, models.JSONField))
-        and f.name not in ("path", "hash", "prev_hash")
-    ][:7] or ["__str__"]
+        if not isinstance(f, (models.TextField, models.JSONField)) and f.name not in internal
+    ][:5]
     filters = [
         f.name
         for f in shown
@@ -41,9 +41,7 @@ def admin_for(model) -> type[admin.ModelAdmin]:
     ][:4]
     filters += [f.name for f in shown if isinstance(f, models.IntegerField) and f.choices][:1]
     search = [
-        f.name
-        for f in shown
-        if isinstance(f, models.CharField) and not f.choices and f.name not in ("path", "hash", "prev_hash")
+        f.name for f in shown if isinstance(f, models.CharField) and not f.choices and f.name not in internal
     ][:4]
     editable = model._meta.app_label in EDITABLE_APPS
     attrs = {

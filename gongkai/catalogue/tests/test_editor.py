@@ -1,0 +1,81 @@
+"""R4–R5: the catalogue owner edits a draft, sees the difference, publishes with an effective date."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from gongkai.audit.models import AuditEntry
+from gongkai.catalogue import actions
+from gongkai.catalogue.models import CatalogueItem, current_version_for
+from gongkai.conftest import UserFactory, grant
+from gongkai.disclosure.tests.factories import make_catalogue
+from gongkai.orgs.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner(tree):
+    return grant(UserFactory(), tree.committee, Role.CATALOGUE_OWNER)
+
+
+def test_draft_diff_publish_and_the_published_version_never_changes(tree, owner, people):
+    catalogue = make_catalogue(tree.committee)
+    v1 = catalogue.current_version()
+    draft = actions.start_draft(catalogue, by=owner)
+    assert draft.items.count() == v1.items.count()
+    first = draft.items.order_by("number").first()
+    actions.save_item(draft, item=first, title="党费收缴、管理和使用情况（修订）", by=owner)
+    actions.save_item(
+        draft,
+        category=8,
+        title="新增事项",
+        target_scope="org_members",
+        duration="long",
+        timing="none",
+        by=owner,
+    )
+    last = draft.items.order_by("-number").exclude(title="新增事项").first()
+    actions.remove_item(last, by=owner)
+    kinds = {(c.kind, c.title) for c in actions.diff(draft, v1)}
+    assert ("changed", "党费收缴、管理和使用情况（修订）") in kinds and ("added", "新增事项") in kinds
+    assert ("removed", last.title) in kinds
+    with pytest.raises(ValidationError, match="目录制定单位"):
+        actions.save_item(draft, item=first, title="x", by=people.inspector_c)
+    later = timezone.localdate() + timedelta(days=10)
+    actions.publish_version(draft, effective_from=later, by=owner)
+    # Not yet in force: the organisations keep v1 until the effective date.
+    assert current_version_for(tree.a) == v1
+    assert current_version_for(tree.a, on=later) == draft
+    with pytest.raises(ValidationError, match="已发布"):
+        actions.save_item(draft, item=first, title="改", by=owner)
+    assert CatalogueItem.objects.get(pk=first.pk).title == "党费收缴、管理和使用情况（修订）"
+    assert AuditEntry.objects.filter(action="catalogue.publish").exists()
+
+
+def test_pages_show_the_difference_and_refuse_outsiders(client, tree, owner, people):
+    catalogue = make_catalogue(tree.committee)
+    client.force_login(owner)
+    draft_url = client.post(f"/catalogue/manage/{catalogue.pk}/")["Location"]
+    page = client.get(draft_url).content.decode()
+    assert "与第 1 版相比" in page and "与现行版本相同" in page
+    r = client.post(
+        draft_url,
+        {
+            "category": "8",
+            "title": "",
+            "target_scope": "public",
+            "duration": "long",
+            "timing": "none",
+            "due_offset": "0",
+            "min_internal_days": "0",
+            "retention": "30y",
+            "stages": "[]",
+        },
+    )
+    assert r.status_code == 200 and "errorlist" in r.content.decode()
+    client.force_login(people.secretary_a)
+    assert client.get(draft_url).status_code == 404
+    assert client.get("/catalogue/manage/").status_code == 404
