@@ -34,7 +34,7 @@ class ItemForm(forms.ModelForm):
 
     class Meta:
         model = CatalogueItem
-        exclude = ["version"]
+        fields = actions.item_fields()  # every field an item carries, whatever the model grows
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "stages": forms.Textarea(attrs={"rows": 2}),
