@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.forms.models import model_to_dict
@@ -17,16 +16,13 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.audit.log import record
+from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
 
 from .models import Catalogue, CatalogueItem, CatalogueVersion
 
 # The fields an item carries from version to version (everything but its identity and version).
 _SKIP = {"id", "version"}
-
-
-class ActionError(ValidationError):
-    """A refused catalogue action, with a message for the user."""
 
 
 def _require(ok: bool, message: str) -> None:
@@ -42,14 +38,14 @@ def _locked_draft(version: CatalogueVersion, by) -> CatalogueVersion:
     version = (
         CatalogueVersion.objects.select_for_update().select_related("catalogue__owner").get(pk=version.pk)
     )
-    _require(access.can(by, "catalogue.edit", version.catalogue), _("只有目录制定单位可以修改公开目录。"))
+    access.require(by, "catalogue.edit", version.catalogue, message=_("只有目录制定单位可以修改公开目录。"))
     _require(version.published_at is None, _("已发布的目录版本不能修改（R5）；请新建修订草稿。"))
     return version
 
 
 @transaction.atomic
 def create_catalogue(owner, *, name: str, filing_body: str = "", by) -> Catalogue:
-    _require(access.can(by, "catalogue.create", owner), _("只有目录制定单位可以制定公开目录。"))
+    access.require(by, "catalogue.create", owner, message=_("只有目录制定单位可以制定公开目录。"))
     catalogue = Catalogue.objects.create(
         owner=owner,
         name=clean_line(name, field=_("目录名称"), max_length=100),
@@ -64,7 +60,7 @@ def create_catalogue(owner, *, name: str, filing_body: str = "", by) -> Catalogu
 @transaction.atomic
 def start_draft(catalogue: Catalogue, *, by) -> CatalogueVersion:
     """A new draft version holding a copy of the latest published version's items."""
-    _require(access.can(by, "catalogue.edit", catalogue), _("只有目录制定单位可以修改公开目录。"))
+    access.require(by, "catalogue.edit", catalogue, message=_("只有目录制定单位可以修改公开目录。"))
     catalogue = Catalogue.objects.select_for_update().get(pk=catalogue.pk)
     _require(
         not catalogue.versions.filter(published_at__isnull=True).exists(),

@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.accounts.models import ApiToken, User
-from gongkai.audit.log import record
+from gongkai.audit.log import record, record_denial
+from gongkai.lib.errors import ActionError, NotAllowed
 from gongkai.lib.text import clean_line
 
 from . import paths
@@ -29,10 +29,6 @@ from .models import LeadingGroupMember, Level, Membership, Organisation, Role, S
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,149}$")
 MEMBER_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-
-
-class ActionError(ValidationError):
-    """A refused action, with a message for the user."""
 
 
 def _require(ok: bool, message: str) -> None:
@@ -81,9 +77,9 @@ def create_org(
 ) -> Organisation:
     """R1: a new branch under `parent` (a new root only for the superuser)."""
     if parent is None:
-        _require(access.can(by, "org.create_root"), _("只有系统管理员可以创建顶层党组织。"))
+        access.require(by, "org.create_root", message=_("只有系统管理员可以创建顶层党组织。"))
     else:
-        _require(access.can(by, "org.administer", parent), _("您无权在该党组织下设立组织。"))
+        access.require(by, "org.administer", parent, message=_("您无权在该党组织下设立组织。"))
         parent = _locked(parent)
         _require(not parent.is_closed, _("该党组织已撤销，不能再设下级组织。"))
     fields = clean_org_fields(code=code, name=name, level=level, sector_type=sector_type)
@@ -107,7 +103,7 @@ def update_org(
     by,
 ) -> Organisation:
     """R1: rename an organisation or correct its level, type and contact details."""
-    _require(access.can(by, "org.administer", org), _("您无权修改该党组织。"))
+    access.require(by, "org.administer", org, message=_("您无权修改该党组织。"))
     org = _locked(org)
     _require(not org.is_closed, _("该党组织已撤销，不能修改。"))
     fields = clean_org_fields(name=name, level=level, sector_type=sector_type)
@@ -145,10 +141,9 @@ def move_org(org: Organisation, new_parent: Organisation, *, by) -> Organisation
     rollups are rewritten in this transaction, so visibility follows the move at once."""
     _require(org.depth > 1, _("顶层党组织不能调整隶属关系。"))
     old_parent = org.parent()
-    _require(
-        access.can(by, "org.administer", old_parent) and access.can(by, "org.administer", new_parent),
-        _("调整隶属关系需要同时管理原上级和新上级党组织。"),
-    )
+    message = _("调整隶属关系需要同时管理原上级和新上级党组织。")
+    access.require(by, "org.administer", old_parent, message=message)
+    access.require(by, "org.administer", new_parent, message=message)
     # Lock parent, new parent and the branch in path order (the same order for every mover).
     locked = {
         o.pk: o
@@ -184,7 +179,7 @@ def close_org(org: Organisation, *, on: date | None = None, reason: str, by) -> 
 
     parent = org.parent()
     _require(parent is not None, _("顶层党组织不能撤销。"))
-    _require(access.can(by, "org.administer", parent), _("撤销党组织需要由上级党组织办理。"))
+    access.require(by, "org.administer", parent, message=_("撤销党组织需要由上级党组织办理。"))
     org = _locked(org)
     _require(not org.is_closed, _("该党组织已撤销。"))
     open_children = Organisation.objects.filter(path__startswith=org.path, closed_on__isnull=True).exclude(
@@ -211,11 +206,12 @@ def close_org(org: Organisation, *, on: date | None = None, reason: str, by) -> 
 
 def _check_grant(by, org: Organisation, role: str) -> None:
     _require(role in Role.values, _("角色无效。"))
-    _require(
-        role in access.grantable_roles(by, org),
-        _("您不能在%(org)s授予“%(role)s”角色：不能授予超出自己权限的角色。")
-        % {"org": org.name, "role": Role(role).label},
-    )
+    if role not in access.grantable_roles(by, org):
+        record_denial(action="role.grant", obj=org, actor=by)  # SECURITY 10: every refusal audited
+        raise NotAllowed(
+            _("您不能在%(org)s授予“%(role)s”角色：不能授予超出自己权限的角色。")
+            % {"org": org.name, "role": Role(role).label}
+        )
 
 
 def clean_member_code(code: str) -> str:
@@ -239,7 +235,7 @@ def create_account(
 ) -> User:
     """R2: a new account belonging to `org`, with its roles there. No password: the person sets one
     through the one-time link the administrator hands over (issue_setup_link)."""
-    _require(access.can(by, "people.manage", org), _("您无权为该党组织添加人员。"))
+    access.require(by, "people.manage", org, message=_("您无权为该党组织添加人员。"))
     org = _locked(org)
     _require(not org.is_closed, _("该党组织已撤销。"))
     username = (username or "").strip()
@@ -276,7 +272,7 @@ def create_account(
 
 @transaction.atomic
 def update_account(user: User, *, display_name: str, phone: str = "", by) -> User:
-    _require(access.can(by, "account.manage", user), _("您无权修改该账号。"))
+    access.require(by, "account.manage", user, message=_("您无权修改该账号。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     user.display_name = clean_line(display_name, field=_("姓名"), max_length=50)
     user.phone = clean_line(phone, field=_("手机号码"), max_length=20, required=False)
@@ -294,7 +290,7 @@ def _home_path(user: User) -> str:
 def deactivate_account(user: User, *, by) -> User:
     """R2: the account can no longer log in or use its tokens; its open sessions end at their next
     request (the session backend reloads the user and refuses an inactive one)."""
-    _require(access.can(by, "account.manage", user), _("您无权停用该账号。"))
+    access.require(by, "account.manage", user, message=_("您无权停用该账号。"))
     _require(user.pk != getattr(by, "pk", None), _("不能停用自己的账号。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     _require(user.is_active, _("该账号已停用。"))
@@ -330,7 +326,7 @@ def _end_sessions(user: User) -> None:
 
 @transaction.atomic
 def reactivate_account(user: User, *, by) -> User:
-    _require(access.can(by, "account.manage", user), _("您无权启用该账号。"))
+    access.require(by, "account.manage", user, message=_("您无权启用该账号。"))
     user = User.objects.select_for_update().get(pk=user.pk)
     _require(not user.is_active, _("该账号已在使用中。"))
     user.is_active = True
@@ -343,7 +339,7 @@ def issue_setup_link(user: User, *, by) -> str:
     """R2: a one-time link (to show the administrator, no email needed) with which the person sets a
     password. It stops working once used (the token covers the password hash) or after
     PASSWORD_RESET_TIMEOUT."""
-    _require(access.can(by, "account.manage", user), _("您无权为该账号生成链接。"))
+    access.require(by, "account.manage", user, message=_("您无权为该账号生成链接。"))
     _require(user.is_active, _("该账号已停用。"))
     with transaction.atomic():
         record(action="account.setup_link", obj=user, actor=by, org_path=_home_path(user))
@@ -406,7 +402,7 @@ def save_leading_group_member(
     by,
 ) -> LeadingGroupMember:
     """R3: add or change one person of the leading group (or its office) of `committee`."""
-    _require(access.can(by, "leading_group.edit", committee), _("只有领导小组办公室可以编辑领导小组。"))
+    access.require(by, "leading_group.edit", committee, message=_("只有领导小组办公室可以编辑领导小组。"))
     _require(committee.level == Level.COMMITTEE, _("领导小组设在党委（党工委）。"))
     _require(position in LeadingGroupMember.Position.values, _("组内职务无效。"))
     fields = {
@@ -430,8 +426,8 @@ def save_leading_group_member(
 
 @transaction.atomic
 def remove_leading_group_member(member: LeadingGroupMember, *, by) -> None:
-    _require(
-        access.can(by, "leading_group.edit", member.committee), _("只有领导小组办公室可以编辑领导小组。")
+    access.require(
+        by, "leading_group.edit", member.committee, message=_("只有领导小组办公室可以编辑领导小组。")
     )
     record(
         action="leading_group.remove",

@@ -15,9 +15,15 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.audit.log import record
 from gongkai.lib import filetypes
+from gongkai.lib.errors import ActionError
 
-from .actions import ActionError, _require
 from .models import Mobilisation
+
+
+def _require(ok: bool, message: str) -> None:
+    if not ok:
+        raise ActionError(message)
+
 
 RULES_KINDS = {"pdf", "docx"}
 MAX_RULES_BYTES = 20 * 1024 * 1024
@@ -37,7 +43,7 @@ def record_mobilisation(
     by,
 ) -> Mobilisation:
     """Record (or correct) the organisation's 动员部署 for `year`; a new 实施细则 replaces the old one."""
-    _require(access.can(by, "mobilisation.record", org), _("只有本组织的联络员或书记可以登记动员部署。"))
+    access.require(by, "mobilisation.record", org, message=_("只有本组织的联络员或书记可以登记动员部署。"))
     today = timezone.localdate()
     for day, label in ((meeting_on, _("动员会日期")), (training_on, _("培训日期"))):
         _require(day is None or day <= today, _("%(f)s不能晚于今天。") % {"f": label})

@@ -219,3 +219,24 @@ def test_leading_group_is_edited_as_data_and_shown_publicly(client, tree, people
         )
     actions.remove_leading_group_member(m, by=people.inspector_c)
     assert "王组长" not in client.get("/leading-group/").content.decode()
+
+
+def test_refusals_are_audited(tree, people):
+    from gongkai.audit.log import collect_denials
+    from gongkai.lib.errors import NotAllowed
+
+    with collect_denials():
+        with pytest.raises(NotAllowed):
+            actions.create_org(
+                tree.b,
+                code="X9",
+                name="越权",
+                level=Level.BRANCH,
+                sector_type="village",
+                by=people.secretary_a,
+            )
+    with collect_denials():
+        with pytest.raises(NotAllowed):
+            actions.grant_role(UserFactory(), tree.a, Role.INSPECTOR, by=people.secretary_a)
+    denied = set(AuditEntry.objects.filter(result="denied").values_list("action", "org_path"))
+    assert denied == {("org.administer", tree.b.path), ("role.grant", tree.a.path)}
