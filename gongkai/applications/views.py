@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from gongkai import access
 from gongkai.catalogue.models import Scope
 from gongkai.lib import filetypes, params
+from gongkai.lib import filetypes, spreadsheet
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.obligations import calendar
@@ -194,6 +195,30 @@ def answer(request, pk):
     return _handle(request, pk, do)
 
 
+def _lines(qs):
+    yield [
+        _("申请编号"),
+        _("党组织"),
+        _("申请公开的内容"),
+        _("收到日期"),
+        _("答复期限"),
+        _("状态"),
+        _("答复类型"),
+        _("答复日期"),
+    ]
+    for a in qs.iterator(chunk_size=2000):
+        yield [
+            a.number,
+            a.org.name,
+            a.title,
+            timezone.localtime(a.received_at).date(),
+            a.due_date,
+            str(a.get_status_display()),
+            str(a.get_answer_type_display()) if a.answer_type else "",
+            timezone.localtime(a.answered_at).date() if a.answered_at else None,
+        ]
+
+
 @login_required
 def download(request, pk, attachment_id):
     """An answer's file: to whoever may see the application (the applicant, its staff), as a download."""
@@ -223,6 +248,11 @@ def work(request):
         qs = qs.exclude(status=Status.ANSWERED)
     elif status == "answered":
         qs = qs.filter(status=Status.ANSWERED)
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the list's rows (the applicant's identity stays out)
+        return spreadsheet.response(
+            _lines(qs.order_by("due_date", "received_at")), fmt, "applications", sheet=_("依申请公开")
+        )
     rows = list(qs.order_by("due_date", "received_at")[:500])
     today = timezone.localdate()
     return render(request, "applications/work.html", {"applications": rows, "status": status, "today": today})

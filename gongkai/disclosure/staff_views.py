@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib import params
+from gongkai.lib import spreadsheet
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation
 
@@ -35,6 +37,9 @@ def work_list(request):
     state = request.GET.get("state", "")
     if state in State.values:
         items = items.filter(state=state)
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the same rows the list shows, all of them
+        return spreadsheet.response(_item_lines(items), fmt, "items", sheet=_("公开事项"))
     rows = list(items[:200])
     # Filtered before the slice: a decision of this user's is never cut by others' rows.
     waiting = list(access.items_awaiting(request.user).select_related("org").order_by("updated_at")[:200])
@@ -44,6 +49,32 @@ def work_list(request):
         "disclosure/work_list.html",
         {"items": rows, "waiting": waiting, "states": State.choices, "state": state, "creatable": creatable},
     )
+
+
+def _item_lines(items):
+    yield [
+        _("索引号"),
+        _("组织代码"),
+        _("党组织"),
+        _("目录类别"),
+        _("标题"),
+        _("公开范围"),
+        _("状态"),
+        _("发布日期"),
+        _("更新时间"),
+    ]
+    for i in items.iterator(chunk_size=2000):
+        yield [
+            i.index_number,
+            i.org.code,
+            i.org.name,
+            str(i.get_category_display()),
+            i.title,
+            str(i.get_scope_display()),
+            str(i.get_state_display()),
+            timezone.localtime(i.published_at).date() if i.published_at else None,
+            timezone.localtime(i.updated_at).replace(tzinfo=None, microsecond=0),
+        ]
 
 
 def _creatable_org(user, code) -> Organisation:

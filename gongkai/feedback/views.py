@@ -4,11 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.lib import params
+from gongkai.lib import spreadsheet
 from gongkai.lib.confidentiality import KIND_LABELS
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
@@ -106,6 +108,32 @@ def replies(request):
 # ---- staff ------------------------------------------------------------------------------------
 
 
+def _lines(qs):
+    yield [
+        _("查询码"),
+        _("党组织"),
+        _("渠道"),
+        _("类别"),
+        _("标题"),
+        _("收到日期"),
+        _("办理期限"),
+        _("状态"),
+        _("答复日期"),
+    ]
+    for c in qs.iterator(chunk_size=2000):
+        yield [
+            c.code,
+            c.org.name,
+            str(c.get_channel_display()),
+            str(c.get_kind_display()),
+            c.subject,
+            timezone.localtime(c.received_at).date(),
+            c.due_date,
+            str(c.get_status_display()),
+            timezone.localtime(c.replied_at).date() if c.replied_at else None,
+        ]
+
+
 @login_required
 def work(request):
     if not access.may_anywhere(request.user, "read_cases"):
@@ -116,6 +144,11 @@ def work(request):
         qs = qs.exclude(status=Status.REPLIED)
     elif status == "replied":
         qs = qs.filter(status=Status.REPLIED)
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the list's rows; the submitter's personal data stays out
+        return spreadsheet.response(
+            _lines(qs.order_by("due_date", "received_at")), fmt, "feedback", sheet=_("意见反馈")
+        )
     cases = list(qs.order_by("due_date", "received_at")[:500])
     return render(request, "feedback/work.html", {"cases": cases, "status": status})
 

@@ -19,7 +19,7 @@ from gongkai.orgs.models import Organisation, SectorType
 from . import actions, compliance
 from .calendar import current_overrides
 from .forms import EventForm, FilterForm, OverrideForm, YearScheduleForm
-from .models import CalendarOverride, CalendarYear
+from .models import CalendarOverride, CalendarYear, Status
 from .status import STATUS_CSS, today, with_status
 
 
@@ -35,6 +35,20 @@ def _filters(request) -> dict:
     if "year" in form.errors or values.get("year") is None:
         values["year"] = timezone.localdate().year
     return form, values
+
+
+def _obligation_lines(qs):
+    yield [_("党组织"), _("目录事项"), _("类型"), _("所属期间"), _("截止日期"), _("状态"), _("完成日期")]
+    for o in qs.iterator(chunk_size=2000):
+        yield [
+            o.org.name,
+            o.catalogue_item.title,
+            str(o.get_kind_display()),
+            o.period_label or o.stage or o.event_note,
+            o.due_date,
+            str(Status(o.status).label),
+            o.fulfilled_on,
+        ]
 
 
 @login_required
@@ -57,6 +71,11 @@ def obligation_list(request):
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     qs = qs.select_related("org", "catalogue_item").order_by("due_date", "org_path", "pk")
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: every row of the filtered list, not just this page
+        return spreadsheet.response(
+            _obligation_lines(qs), fmt, f"obligations-{f['year']}", sheet=_("公开义务")
+        )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.accounts.models import User
+from gongkai.lib import spreadsheet
 
 from . import actions
 from .forms import AccountForm, CloseForm, GrantForm, LeadingGroupForm, MoveForm, OrgEditForm, OrgForm
@@ -29,11 +30,42 @@ def _managed_or_404(request, code):
     return access.get_managed_org_or_404(request.user, code)
 
 
+def _org_lines(orgs):
+    codes = {o.path: o.code for o in orgs}
+    yield [_("组织代码"), _("名称"), _("简称"), _("层级"), _("组织类型"), _("上级组织代码"), _("撤销日期")]
+    for o in orgs:
+        yield [
+            o.code,
+            o.name,
+            o.short_name,
+            str(o.get_level_display()),
+            str(o.get_sector_type_display()) if o.sector_type else "",
+            codes.get(o.path[: -o.steplen], "") if o.depth > 1 else "",
+            o.closed_on,
+        ]
+
+
+def _people_lines(org, people):
+    yield [_("组织代码"), _("党员编号"), _("姓名"), _("登录名"), _("角色"), _("状态")]
+    for p in people:
+        yield [
+            org.code,
+            p["code"],
+            p["user"].display_name,
+            p["user"].username,
+            "、".join(str(m.get_role_display()) for m in p["roles"]),
+            str(_("正常")) if p["user"].is_active else str(_("已停用")),
+        ]
+
+
 @login_required
 def index(request):
     orgs = list(access.managed_orgs(request.user).order_by("path"))
     if not orgs and not access.can(request.user, "org.create_root"):
         raise Http404
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the organisations this page lists (the import's columns)
+        return spreadsheet.response(_org_lines(orgs), fmt, "organisations", sheet=_("党组织"))
     return render(
         request,
         "orgs/index.html",
@@ -79,6 +111,11 @@ def _people_of(org):
 @login_required
 def org_page(request, code):
     org = _managed_or_404(request, code)
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the people this page lists
+        return spreadsheet.response(
+            _people_lines(org, _people_of(org)), fmt, f"members-{org.code}", sheet=_("人员")
+        )
     parent = org.parent()
     edit = OrgEditForm(
         initial={

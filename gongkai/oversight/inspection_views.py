@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
+from gongkai.lib import spreadsheet
 from gongkai.lib.pages import run_action
 
 from . import actions
@@ -22,11 +23,38 @@ def _inspector_orgs(user):
     return list(access.orgs_where(user, "inspect").order_by("path"))
 
 
+def _lines(inspections):
+    yield [
+        _("检查日期"),
+        _("党组织"),
+        _("检查情况"),
+        _("发现问题"),
+        _("限期整改"),
+        _("整改截止日期"),
+        _("整改状态"),
+    ]
+    for i in inspections.prefetch_related("findings"):
+        findings = list(i.findings.all()) or [None]
+        for f in findings:
+            yield [
+                i.date,
+                i.org.name,
+                i.summary,
+                f.text if f else "",
+                (str(_("是")) if f.rectification_required else str(_("否"))) if f else "",
+                f.due_date if f else None,
+                str(f.get_status_display()) if f else "",
+            ]
+
+
 @login_required
 def inspection_list(request):
     if not access.oversees_anything(request.user):
         raise Http404
     qs = access.visible_inspections(request.user).select_related("org", "inspector").order_by("-date", "-pk")
+    fmt = request.GET.get("format")
+    if fmt in spreadsheet.FORMATS:  # R34: the inspections listed, one line per finding
+        return spreadsheet.response(_lines(qs), fmt, "inspections", sheet=_("督导检查"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     orgs = _inspector_orgs(request.user)
     form = None

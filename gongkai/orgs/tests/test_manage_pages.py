@@ -98,3 +98,23 @@ def test_leading_group_page_only_for_the_office(client, tree, people):
     assert client.get("/manage/TC/leading-group/").status_code == 404
     client.force_login(people.inspector_c)
     assert client.get("/manage/TC/leading-group/").status_code == 200
+
+
+def test_exports_list_what_the_pages_list_and_reimport_unchanged(client, tree, people):
+    client.force_login(people.secretary_a)
+    text = client.get("/manage/?format=csv").content.decode("utf-8-sig")
+    assert "TA1" in text and "TB" not in text.split()
+    client.post(
+        "/manage/TA/people/new/",
+        {"display_name": "导出人", "username": "dc", "roles": ["member"], "member_code": "E1"},
+    )
+    members = client.get("/manage/TA/?format=csv").content.decode("utf-8-sig")
+    assert "E1" in members and "导出人" in members
+    # The members export has the import's columns: uploaded again, nothing changes.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post(
+        "/manage/import/", {"kind": "members", "file": SimpleUploadedFile("m.csv", members.encode())}
+    )
+    plan = client.get(r["Location"]).context["plan"]
+    assert plan.counts()["create"] == 0 and plan.counts()["unchanged"] >= 1
