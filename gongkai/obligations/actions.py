@@ -32,15 +32,26 @@ def _fresh_overrides() -> workdays.Overrides:
 # ---- Generation (R14) ------------------------------------------------------------------------
 
 
-def _versions_by_owner_path() -> dict[str, int]:
-    """owner path -> the current published version id (the highest number of its catalogues)."""
-    best: dict[str, tuple[int, int]] = {}
-    for path, number, pk in CatalogueVersion.objects.filter(published_at__isnull=False).values_list(
-        "catalogue__owner__path", "number", "pk"
-    ):
-        if path not in best or number > best[path][0]:
-            best[path] = (number, pk)
-    return {path: pk for path, (_n, pk) in best.items()}
+def _versions_by_owner_path(year: int) -> dict[str, list[tuple[date, date | None, int]]]:
+    """owner path -> the published versions governing `year`, in order: (in force from, until, id).
+    R5: a version governs the periods that begin on or after its effective date and before the next
+    version's; a version without an effective date counts from the beginning."""
+    found: dict[str, list[tuple[date, int, int]]] = {}
+    for path, number, pk, effective in CatalogueVersion.objects.filter(
+        published_at__isnull=False
+    ).values_list("catalogue__owner__path", "number", "pk", "effective_from"):
+        found.setdefault(path, []).append((effective or date.min, number, pk))
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    out = {}
+    for path, versions in found.items():
+        versions.sort()
+        windows = []
+        for i, (start, _n, pk) in enumerate(versions):
+            until = versions[i + 1][0] if i + 1 < len(versions) else None
+            if (until is None or until > first) and start <= last:
+                windows.append((start, until, pk))
+        out[path] = windows
+    return out
 
 
 @transaction.atomic(savepoint=False)
@@ -50,12 +61,13 @@ def generate_obligations(year: int, orgs=None) -> int:
 
     Idempotent and safe to run twice at once: the unique constraint drops the rows that exist.
     A fixed number of queries whatever the number of organisations; returns the rows attempted."""
-    versions = _versions_by_owner_path()
+    versions = _versions_by_owner_path(year)
     if not versions:
         return 0
     items_by_version: dict[int, list[CatalogueItem]] = {}
     for item in CatalogueItem.objects.filter(
-        version_id__in=versions.values(), timing__in=[Timing.NONE, Timing.PERIODIC]
+        version_id__in=[pk for windows in versions.values() for _s, _u, pk in windows],
+        timing__in=[Timing.NONE, Timing.PERIODIC],
     ):
         items_by_version.setdefault(item.version_id, []).append(item)
     due = calendar.DueDates(calendar.current_overrides())
@@ -63,17 +75,28 @@ def generate_obligations(year: int, orgs=None) -> int:
     org_qs = org_qs.filter(closed_on__isnull=True)  # R1: a closed organisation owes nothing new
     rows = []
     for org in org_qs.only("pk", "path", "sector_type").order_by("path").iterator(chunk_size=2000):
-        version_id = next(
-            (versions[p] for p in reversed([*org.ancestor_paths(), org.path]) if p in versions), None
+        windows = next(
+            (versions[p] for p in reversed([*org.ancestor_paths(), org.path]) if p in versions), []
         )
-        for item in items_by_version.get(version_id, ()):
+        governed = [
+            (item, start, until, n == 0)
+            for n, (start, until, version_id) in enumerate(windows)
+            for item in items_by_version.get(version_id, ())
+        ]
+        for item, in_force_from, until, first_window in governed:
             if item.sector_types and f",{org.sector_type}," not in item.sector_types:
                 continue
             if item.timing == Timing.NONE:
+                if not first_window:
+                    continue  # one long-term row a year: the version governing its beginning
                 specs = [("long_term", "", date(year, 1, 1), None, date(year, 1, 1))]
                 kind = Kind.LONG_TERM
             else:
-                specs = [(k, label, s, e, e) for k, label, s, e in periods(item.cadence, year)]
+                specs = [
+                    (k, label, s, e, e)
+                    for k, label, s, e in periods(item.cadence, year)
+                    if in_force_from <= s and (until is None or s < until)
+                ]
                 kind = Kind.PERIODIC
             for key, label, start, end, count_from in specs:
                 due_date, uncovered = due(count_from, item.due_offset)
@@ -99,6 +122,34 @@ def generate_obligations(year: int, orgs=None) -> int:
     bulk.insert(Obligation, rows, conflict=["org", "catalogue_item", "key"])  # existing rows stay
     summary.refresh(Q(year=year) if orgs is None else Q(year=year, org_id__in=orgs.values("pk")))
     return len(rows)
+
+
+@transaction.atomic
+def catalogue_version_published(version) -> int:
+    """R5: a new catalogue version takes effect: open periodic obligations of the versions it replaces,
+    for periods from its effective date on, are withdrawn and the years regenerated under it. Periods
+    before keep their version. Called by catalogue.actions.publish_version in its transaction."""
+    effective = version.effective_from
+    if effective is None:
+        return 0
+    stale = Obligation.objects.filter(
+        catalogue_item__version__catalogue__owner_id=version.catalogue.owner_id,
+        kind=Kind.PERIODIC,
+        period_start__gte=effective,
+        fulfilled_on__isnull=True,
+    ).exclude(catalogue_item__version=version)
+    years = set(stale.values_list("year", flat=True)) | set(
+        Obligation.objects.filter(catalogue_item__version__catalogue__owner_id=version.catalogue.owner_id)
+        .filter(year__gte=effective.year)
+        .values_list("year", flat=True)
+    )
+    withdrawn, _n = stale.delete()
+    orgs = Organisation.objects.filter(path__startswith=version.catalogue.owner.path)
+    for year in sorted(years):
+        generate_obligations(year, orgs)
+    if withdrawn:
+        summary.rebuild()  # summary rows of withdrawn pairs go too
+    return withdrawn
 
 
 # ---- Timely and staged obligations: a clerk registers the event -----------------------------

@@ -79,3 +79,28 @@ def test_pages_show_the_difference_and_refuse_outsiders(client, tree, owner, peo
     client.force_login(people.secretary_a)
     assert client.get(draft_url).status_code == 404
     assert client.get("/catalogue/manage/").status_code == 404
+
+
+def test_obligations_follow_the_effective_date_and_earlier_periods_keep_their_version(tree, owner):
+    from datetime import date
+
+    import time_machine
+
+    from gongkai.obligations.actions import generate_obligations
+    from gongkai.obligations.models import Obligation
+
+    with time_machine.travel(date(2026, 1, 5), tick=False):
+        catalogue = make_catalogue(tree.committee)
+        v1 = catalogue.current_version()
+        generate_obligations(2026)
+        quarterly = v1.items.get(cadence="quarterly")
+        assert Obligation.objects.filter(org=tree.a, catalogue_item=quarterly).count() == 4
+    with time_machine.travel(date(2026, 6, 15), tick=False):
+        draft = actions.start_draft(catalogue, by=owner)
+        new_item = draft.items.get(number=quarterly.number)
+        actions.save_item(draft, item=new_item, due_offset=5, by=owner)
+        actions.publish_version(draft, effective_from=date(2026, 7, 1), by=owner)
+    rows = Obligation.objects.filter(org=tree.a, key__startswith="2026-Q").order_by("period_start")
+    by_quarter = {o.period_label or o.key: o.catalogue_item.version_id for o in rows}
+    assert len(rows) == 4, by_quarter
+    assert [o.catalogue_item.version_id for o in rows] == [v1.pk, v1.pk, draft.pk, draft.pk]
