@@ -47,11 +47,10 @@ def _scrub(data: dict) -> dict:
 
 
 def _org_path_of(obj) -> str:
-    from gongkai.orgs.models import Organisation
-
     if obj is None:
         return ""
-    if isinstance(obj, Organisation):
+    # An organisation itself (by label: audit sits below orgs and imports no app).
+    if obj._meta.label_lower == "orgs.organisation":
         return obj.path
     return getattr(obj, "org_path", "") or getattr(getattr(obj, "org", None), "path", "")
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from gongkai import access
 from gongkai.lib import params, widgets
 from gongkai.lib import spreadsheet, widgets
-from gongkai.orgs.models import Organisation
 
 from .models import DailyHead, chain_anchor
 
@@ -109,7 +108,11 @@ def log(request):
     if fmt in spreadsheet.FORMATS:  # R34: the filtered entries, for the auditor's own records
         return spreadsheet.response(_lines(entries), fmt, "audit", sheet=str(_("审计日志")))
     page, query = page_of(request, entries)
-    names = dict(Organisation.objects.filter(path__in={e.org_path for e in page}).values_list("path", "name"))
+    names = dict(
+        access.visible_orgs(request.user)
+        .filter(path__in={e.org_path for e in page})
+        .values_list("path", "name")
+    )
     for entry in page:
         entry.org_name = names.get(entry.org_path, "")
     return render(request, "audit/log.html", {"form": form, "page": page, "query": query})

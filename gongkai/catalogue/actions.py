@@ -19,6 +19,7 @@ from gongkai.audit.log import record
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
 
+from . import ports
 from .models import Catalogue, CatalogueItem, CatalogueVersion
 
 # The fields an item carries from version to version (everything but its identity and version).
@@ -144,9 +145,7 @@ def publish_version(
     version.effective_from = effective_from
     version.note = clean_line(note, field=_("修订说明"), max_length=200, required=False)
     version.save(update_fields=["published_at", "effective_from", "note"])
-    from gongkai.obligations.actions import catalogue_version_published
-
-    catalogue_version_published(version)  # R5: later periods follow the new version
+    ports.version_published(version)  # R5: later periods follow the new version
     record(
         action="catalogue.publish",
         obj=version,

@@ -21,6 +21,7 @@ from gongkai.lib.sheets import CellError, Column
 from gongkai.numbering.models import Counter
 from gongkai.orgs.importing import CREATE, UNCHANGED, Importer, Plan, RowPlan, _choice, choice_map
 
+from . import ports
 from .models import DisclosureItem, ItemEvent, State
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
@@ -170,8 +171,6 @@ class ItemImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, user) -> None:
-        from gongkai.search.index import index_new_items
-
         now = timezone.now()
         items = []
         for row in plan.rows:
@@ -211,7 +210,7 @@ class ItemImporter(Importer):
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [(i.pk, "publish", "", State.PUBLISHED, user.pk, at, note) for i in items],
             )
-        index_new_items(items)  # R30: searchable from the moment the transaction commits
+        ports.index_new_items(items)  # R30: searchable from the moment the transaction commits
         _advance_counters(items)
 
 

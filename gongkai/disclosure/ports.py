@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 
 _plugged: dict[str, Callable] = {}
-PORTS = ("index_item", "archive_item", "fulfil_obligation", "withholding_decided")
+PORTS = ("index_item", "index_new_items", "archive_item", "fulfil_obligation", "withholding_decided")
 
 
 def plug(port: str, fn: Callable) -> None:
@@ -33,6 +33,11 @@ def _call(port: str, *args, **kwargs):
 def index_item(item) -> None:
     """R30: index, re-index or drop the item after a state change (search)."""
     _call("index_item", item)
+
+
+def index_new_items(items) -> None:
+    """R30: index items just created in bulk by an import (search)."""
+    _call("index_new_items", items)
 
 
 def archive_item(item, *, event: str, by, now=None):

@@ -18,7 +18,7 @@ from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
 from . import calendar, summary
-from .models import CalendarOverride, CalendarYear, Kind, Obligation
+from .models import CalendarOverride, CalendarYear, ComplianceSummary, Kind, Obligation
 from .periods import periods
 
 
@@ -150,6 +150,29 @@ def catalogue_version_published(version) -> int:
     if withdrawn:
         summary.rebuild()  # summary rows of withdrawn pairs go too
     return withdrawn
+
+
+# ---- Following the organisation tree (orgs/ports.py) ------------------------------------------
+
+
+def org_paths_moved(org) -> None:
+    """R1: a branch moved; its rows' org_path copies were rewritten with the tree. The rollups add up
+    subtrees, so they are rebuilt (in the moving transaction)."""
+    summary.rebuild()
+
+
+def org_closed(org, on) -> int:
+    """R1: a closed organisation owes nothing from `on`: its open obligations starting later go."""
+    withdrawn, _n = Obligation.objects.filter(org=org, fulfilled_on__isnull=True, start_date__gt=on).delete()
+    summary.rebuild()
+    return withdrawn
+
+
+def org_sector_type_changed(org) -> None:
+    """Obligations and summary rows copy the sector type they are grouped by: keep the copies true."""
+    Obligation.objects.filter(org=org).update(sector_type=org.sector_type)
+    ComplianceSummary.objects.filter(org=org).update(sector_type=org.sector_type)
+    summary.rebuild()
 
 
 # ---- Timely and staged obligations: a clerk registers the event -----------------------------

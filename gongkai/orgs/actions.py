@@ -23,7 +23,7 @@ from gongkai.audit.log import record, record_denial
 from gongkai.lib.errors import ActionError, NotAllowed
 from gongkai.lib.text import clean_line
 
-from . import paths
+from . import paths, ports
 from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SectorType
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -119,19 +119,9 @@ def update_org(
         setattr(org, key, value)
     org.save(update_fields=list(changed))
     if "sector_type" in changed:
-        _resync_sector_type(org)
+        ports.sector_type_changed(org)
     record(action="org.update", obj=org, actor=by, data={"before": before, "after": changed})
     return org
-
-
-def _resync_sector_type(org: Organisation) -> None:
-    """Obligations and rollups group by the sector type they copy: keep the copies true."""
-    from gongkai.obligations import summary
-    from gongkai.obligations.models import ComplianceSummary, Obligation
-
-    Obligation.objects.filter(org=org).update(sector_type=org.sector_type)
-    ComplianceSummary.objects.filter(org=org).update(sector_type=org.sector_type)
-    summary.rebuild()
 
 
 @transaction.atomic
@@ -157,9 +147,7 @@ def move_org(org: Organisation, new_parent: Organisation, *, by) -> Organisation
     _require(not org.is_closed and not new_parent.is_closed, _("已撤销的党组织不能调整。"))
     old_path = org.path
     paths.move_branch(org, new_parent)
-    from gongkai.obligations import summary
-
-    summary.rebuild()
+    ports.paths_moved(org)
     record(
         action="org.move",
         obj=org,
@@ -174,9 +162,6 @@ def close_org(org: Organisation, *, on: date | None = None, reason: str, by) -> 
     """R1: close (撤销) an organisation. It keeps its items, archive and audit history, leaves the
     boards and directories, and owes nothing from the closing date on: its open obligations whose
     period begins after that date are withdrawn."""
-    from gongkai.obligations import summary
-    from gongkai.obligations.models import Obligation
-
     parent = org.parent()
     _require(parent is not None, _("顶层党组织不能撤销。"))
     access.require(by, "org.administer", parent, message=_("撤销党组织需要由上级党组织办理。"))
@@ -190,8 +175,7 @@ def close_org(org: Organisation, *, on: date | None = None, reason: str, by) -> 
     reason = clean_line(reason, field=_("撤销原因"), max_length=200)
     org.closed_on, org.closed_reason = on, reason
     org.save(update_fields=["closed_on", "closed_reason"])
-    withdrawn, _n = Obligation.objects.filter(org=org, fulfilled_on__isnull=True, start_date__gt=on).delete()
-    summary.rebuild()
+    withdrawn = ports.org_closed(org, on)
     record(
         action="org.close",
         obj=org,

@@ -181,6 +181,30 @@ class PathChange(models.Model):
         return f"{self.old_path} → {self.new_path}"
 
 
+def historical_prefixes(paths: list[str]) -> list[str]:
+    """Old paths whose rows now belong under `paths`: each move whose branch lies (or landed) inside
+    one of them, followed back through earlier moves. One query; the history is short."""
+    changes = list(PathChange.objects.order_by("-at", "-pk").values_list("old_path", "new_path"))
+    found: set[str] = set(paths)
+    extra: list[str] = []
+    grew = True
+    while grew and changes:
+        grew = False
+        for old, new in changes:
+            for prefix in list(found):
+                if new.startswith(prefix):
+                    candidate = old  # the moved branch landed inside this subtree
+                elif prefix.startswith(new):
+                    candidate = old + prefix[len(new) :]  # this subtree moved with the branch
+                else:
+                    continue
+                if not any(candidate.startswith(f) for f in found):
+                    found.add(candidate)
+                    extra.append(candidate)
+                    grew = True
+    return extra
+
+
 class ImportBatch(models.Model):
     """R34: an uploaded spreadsheet between its preview and its application (kept for the record)."""
 

@@ -92,27 +92,3 @@ def move_branch(org: Organisation, new_parent: Organisation) -> str:
     PathChange.objects.create(org=org, old_path=old, new_path=new, at=timezone.now())
     org.refresh_from_db(fields=["path", "depth", "numchild"])
     return new
-
-
-def historical_prefixes(paths: list[str]) -> list[str]:
-    """Old paths whose rows now belong under `paths`: each move whose branch lies (or landed) inside
-    one of them, followed back through earlier moves. One query; the history is short."""
-    changes = list(PathChange.objects.order_by("-at", "-pk").values_list("old_path", "new_path"))
-    found: set[str] = set(paths)
-    extra: list[str] = []
-    grew = True
-    while grew and changes:
-        grew = False
-        for old, new in changes:
-            for prefix in list(found):
-                if new.startswith(prefix):
-                    candidate = old  # the moved branch landed inside this subtree
-                elif prefix.startswith(new):
-                    candidate = old + prefix[len(new) :]  # this subtree moved with the branch
-                else:
-                    continue
-                if not any(candidate.startswith(f) for f in found):
-                    found.add(candidate)
-                    extra.append(candidate)
-                    grew = True
-    return extra

@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     def ready(self):
         from gongkai.disclosure import ports
 
-        from .index import update_item
+        from .index import index_new_items, update_item
 
         ports.plug("index_item", update_item)
+        ports.plug("index_new_items", index_new_items)
