@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongkai import access
+from gongkai.lib import spreadsheet
 from gongkai.lib.pages import run_action
 
 from . import actions
@@ -76,6 +77,21 @@ def campaign_list(request):
     )
 
 
+def _result_lines(rows):
+    yield [
+        _("党组织"),
+        _("参评人数"),
+        str(Choice.SATISFIED.label),
+        str(Choice.BASIC.label),
+        str(Choice.UNSATISFIED.label),
+        _("满意率"),
+    ]
+    for r in rows:
+        # Fewer than MIN_VOTES voters: only their number, as on the page (a handful could be guessed).
+        counts = [r.satisfied, r.basic, r.unsatisfied, r.rate_text] if r.shown else [None, None, None, "—"]
+        yield [r.org.name, r.voters, *counts]
+
+
 def campaign_detail(request, pk):
     """The ballot for members while open; results for everyone once closed."""
     now = timezone.now()
@@ -84,6 +100,11 @@ def campaign_detail(request, pk):
     if campaign.is_closed(now):
         orgs = list(access.visible_orgs(request.user).filter(evaluations=campaign).order_by("path"))
         rows = results(campaign, orgs)
+        fmt = request.GET.get("format")
+        if fmt in spreadsheet.FORMATS:  # R34: the published results as the page shows them
+            return spreadsheet.response(
+                _result_lines(rows), fmt, f"evaluation-{campaign.pk}", sheet=_("评议结果")
+            )
         shown = [r for r in rows if r.shown]
         ctx.update(
             rows=rows,

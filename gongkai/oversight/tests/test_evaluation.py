@@ -249,3 +249,18 @@ def test_organisations_are_chosen_all_of_a_type_or_all_below(client, tree, peopl
     assert list(by_type.orgs.all()) == [school]
     below = EvaluationCampaign.objects.get(title="按上级")
     assert set(below.orgs.all()) == {tree.a, tree.a1}
+
+
+def test_results_export_shows_what_the_page_shows(client, campaign, tree):
+    import csv
+    import io
+
+    cast(campaign, tree.a, members(tree.a, 6), [Choice.SATISFIED] * 4 + [Choice.BASIC, Choice.UNSATISFIED])
+    cast(campaign, tree.b, members(tree.b, 3), [Choice.SATISFIED] * 3)
+    url = f"/oversight/evaluation/{campaign.pk}/?format=csv"
+    with at(2026, 7, 10):
+        assert client.get(url).status_code == 404
+    with at(2026, 7, 16):
+        rows = list(csv.reader(io.StringIO(client.get(url).content.decode("utf-8-sig"))))
+    assert rows[1] == [tree.a.name, "6", "4", "1", "1", "83.3%"]
+    assert rows[2] == [tree.b.name, "3", "", "", "", "—"]  # under five voters: the count only
