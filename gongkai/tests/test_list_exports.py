@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 
 from gongkai.conftest import UserFactory, grant
 from gongkai.disclosure.tests.factories import make_catalogue
@@ -38,12 +39,12 @@ def test_applications_and_feedback_exports_follow_visibility(client, tree, peopl
     submit_application(tree.a, by=people.member_a, title="党费使用明细", description="2026年")
     record_offline(tree.a, by=people.clerk_a, channel="hotline", subject="路灯不亮", content="东门")
     client.force_login(people.clerk_a)
-    apps = rows_of(client.get("/apply/work/?format=csv"))
-    cases = rows_of(client.get("/feedback/work/?format=csv"))
+    apps = rows_of(client.get(reverse("applications:work") + "?format=csv"))
+    cases = rows_of(client.get(reverse("feedback:work") + "?format=csv"))
     assert [r[2] for r in apps] == ["党费使用明细"] and [r[4] for r in cases] == ["路灯不亮"]
     client.force_login(grant(UserFactory(), tree.b, Role.CLERK))
-    assert rows_of(client.get("/apply/work/?format=csv")) == []
-    assert rows_of(client.get("/feedback/work/?format=csv")) == []
+    assert rows_of(client.get(reverse("applications:work") + "?format=csv")) == []
+    assert rows_of(client.get(reverse("feedback:work") + "?format=csv")) == []
 
 
 def test_inspections_and_audit_exports_follow_visibility(client, tree, people):
