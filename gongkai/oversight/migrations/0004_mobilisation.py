@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0003_import_batch'),
-        ('oversight', '0002_rename_finding_inspectionfinding'),
+        ('oversight', '0003_rectification_steps'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
