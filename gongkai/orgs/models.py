@@ -181,10 +181,25 @@ class PathChange(models.Model):
         return f"{self.old_path} → {self.new_path}"
 
 
+PATH_CHANGES_KEY = "gongkai:orgs:path-changes"
+
+
+def path_changes() -> list[tuple[str, str]]:
+    """Every move (old path, new path), newest first; cached (a move is rare, audit reads are not):
+    dropped when a move commits, and kept at most a minute where workers do not share the cache."""
+    from django.core.cache import cache
+
+    changes = cache.get(PATH_CHANGES_KEY)
+    if changes is None:
+        changes = list(PathChange.objects.order_by("-at", "-pk").values_list("old_path", "new_path"))
+        cache.set(PATH_CHANGES_KEY, changes, 60)
+    return changes
+
+
 def historical_prefixes(paths: list[str]) -> list[str]:
     """Old paths whose rows now belong under `paths`: each move whose branch lies (or landed) inside
     one of them, followed back through earlier moves. One query; the history is short."""
-    changes = list(PathChange.objects.order_by("-at", "-pk").values_list("old_path", "new_path"))
+    changes = path_changes()
     found: set[str] = set(paths)
     extra: list[str] = []
     grew = True

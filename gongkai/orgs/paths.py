@@ -8,11 +8,13 @@ keep the path of their time and `PathChange` maps them (see access.audit_paths).
 from __future__ import annotations
 
 from django.apps import apps
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
-from .models import Organisation, PathChange
+from .models import PATH_CHANGES_KEY, Organisation, PathChange
 
 STEP = Organisation.steplen
 
@@ -90,5 +92,7 @@ def move_branch(org: Organisation, new_parent: Organisation) -> str:
             **{field: _prefix_swap(field, old, new)}
         )
     PathChange.objects.create(org=org, old_path=old, new_path=new, at=timezone.now())
+    cache.delete(PATH_CHANGES_KEY)
+    transaction.on_commit(lambda: cache.delete(PATH_CHANGES_KEY))
     org.refresh_from_db(fields=["path", "depth", "numchild"])
     return new

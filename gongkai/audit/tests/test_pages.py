@@ -67,7 +67,8 @@ def test_log_page_queries_do_not_grow_with_entries(people, tree, client, django_
         _seed(tree)
     with django_assert_max_num_queries(len(few)):
         page = client.get("/audit/", {"page": 2})
-    assert len(_sequences(page)) == 50 and len(few) <= 10
+    # 11 on a cold cache: the moved branches' old paths (orgs.models.path_changes) are read once.
+    assert len(_sequences(page)) == 50 and len(few) <= 11
 
 
 def test_heads_page_is_public(client, db):
