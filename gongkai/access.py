@@ -1210,7 +1210,9 @@ def managed_people(user):
     paths = g.paths(MANAGER_ROLES)
     if not paths:
         return User.objects.none()
-    return User.objects.filter(pk__in=Membership.objects.filter(_path_q("org__path", paths)).values("user_id"))
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(_path_q("org__path", paths)).values("user_id")
+    )
 
 
 def get_managed_person_or_404(user, pk):

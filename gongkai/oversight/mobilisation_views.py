@@ -34,7 +34,8 @@ class MobilisationForm(forms.Form):
 def index(request):
     year = timezone.localdate().year
     own = list(
-        access.mobilisation_orgs(request.user).filter(closed_on__isnull=True)
+        access.mobilisation_orgs(request.user)
+        .filter(closed_on__isnull=True)
         .exclude(level=Level.COMMITTEE)
         .order_by("path")
     )
