@@ -1150,6 +1150,8 @@ def paperwork_pending_filings(user):
 
 def is_staff_of(user, org: Organisation) -> bool:
     return bool(_grants(user).roles_at(org) & STAFF_ROLES)
+
+
 # ==== Setting an office up: organisations, people, roles (issue 14, R1–R3) =====================
 # Kept as one section: who manages which organisations and accounts, and which roles they may grant.
 

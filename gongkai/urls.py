@@ -1,6 +1,5 @@
-from django.urls import include, path, register_converter
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from gongkai.api.urls import api
 from gongkai.lib.params import IdConverter

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai import access
 from gongkai.catalogue.models import Scope
-from gongkai.lib import filetypes, params
-from gongkai.lib import filetypes, spreadsheet
+from gongkai.lib import filetypes, params, spreadsheet
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
 from gongkai.obligations import calendar

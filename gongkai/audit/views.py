@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai import access
-from gongkai.lib import params, widgets
-from gongkai.lib import spreadsheet, widgets
+from gongkai.lib import params, spreadsheet, widgets
 
 from .models import DailyHead, chain_anchor
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongkai import access
-from gongkai.lib import params
-from gongkai.lib import spreadsheet
+from gongkai.lib import params, spreadsheet
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation
 

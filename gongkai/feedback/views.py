@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongkai import access
-from gongkai.lib import params
-from gongkai.lib import spreadsheet
+from gongkai.lib import params, spreadsheet
 from gongkai.lib.confidentiality import KIND_LABELS
 from gongkai.lib.errors import message_of
 from gongkai.lib.pages import run_action
