@@ -70,13 +70,14 @@ def test_import_upload_preview_apply(client, tree, people):
     wb.active.append(["TB", "X2", "乙"])
     buf = io.BytesIO()
     wb.save(buf)
-    buf.name = "m.xlsx"
-    buf.seek(0)
-    r = client.post("/api/v1/setup/imports/members", {"file": buf}, **h)
+    import base64
+
+    body = {"file_name": "m.xlsx", "content_base64": base64.b64encode(buf.getvalue()).decode()}
+    r = client.post("/api/v1/setup/imports/members", body, content_type="application/json", **h)
     assert r.status_code == 201
     body = r.json()
     assert body["counts"]["create"] == 1 and body["errors"][0]["row"] == 3
-    r = client.post(f"/api/v1/setup/imports/{body['id']}/apply", **h)
+    r = client.post(f"/api/v1/setup/imports/{body['id']}/apply", {}, content_type="application/json", **h)
     assert r.status_code == 400 and "未导入任何内容" in r.json()["detail"]
     assert not Membership.objects.filter(code="X1").exists()
 
