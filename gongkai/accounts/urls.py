@@ -9,4 +9,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<id:pk>/revoke/", token_views.revoke, name="revoke_token"),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", views.enrol, name="enrol"),
+    path("security/", views.security, name="security"),
+    path("password/", views.password_change, name="password_change"),
 ]

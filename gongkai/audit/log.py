@@ -6,6 +6,8 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.lib import netaddr
+
 from .models import AuditEntry, ChainHead
 
 # The client address of the current request, set by the middleware below.
@@ -19,7 +21,7 @@ _SECRET_KEYS = {"password", "token", "secret", "phone", "id_number", "contact", 
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    return netaddr.client_address(request)
 
 
 class AuditContextMiddleware:

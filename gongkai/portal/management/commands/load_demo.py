@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 # Each app contributes its part of the demo, in dependency order; each loader is idempotent.
 DEMO_LOADERS = [
     "gongkai.orgs.demo",
+    "gongkai.accounts.demo",  # demo-only second factor for the staff logins (off unless enabled)
     "gongkai.catalogue.demo",
     "gongkai.disclosure.demo",
     "gongkai.search.demo",  # after disclosure: indexes the published demo items
