@@ -48,13 +48,33 @@ def _scrub(data: dict) -> dict:
     return clean
 
 
+def user_org_path(user) -> str:
+    """Where entries about a person belong: the deepest organisation above all of theirs, so the
+    auditors of their organisations see their logins and failures."""
+    from os.path import commonprefix
+
+    from gongkai.orgs.models import Membership, Organisation
+
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    paths = set(Membership.objects.filter(user_id=user.pk).values_list("org__path", flat=True))
+    if not paths:
+        return ""
+    common = commonprefix(sorted(paths))
+    return common[: len(common) - len(common) % Organisation.steplen]
+
+
 def _org_path_of(obj) -> str:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
     from gongkai.orgs.models import Organisation
 
     if obj is None:
         return ""
     if isinstance(obj, Organisation):
         return obj.path
+    if isinstance(obj, AbstractBaseUser):
+        return user_org_path(obj)
     return getattr(obj, "org_path", "") or getattr(getattr(obj, "org", None), "path", "")
 
 

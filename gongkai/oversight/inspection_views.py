@@ -52,7 +52,9 @@ def inspection_list(request):
 
 
 def _inspection_or_404(user, pk):
-    return access.get_or_404(access.visible_inspections(user).select_related("org", "inspector"), pk=pk)
+    return access.get_or_404(
+        access.visible_inspections(user).select_related("org", "inspector"), viewer=user, pk=pk
+    )
 
 
 @login_required
