@@ -14,7 +14,11 @@ def test_reading_an_existing_object_one_may_not_see_is_audited_like_a_404(people
     missing = client.get("/items/999999/")
     assert hidden.status_code == missing.status_code == 404
     denial = AuditEntry.objects.get(result="denied")
-    assert (denial.action, denial.object_id, denial.actor_id) == ("disclosureitem.read", str(item.pk), people.member_b.pk)
+    assert (denial.action, denial.object_id, denial.actor_id) == (
+        "disclosureitem.read",
+        str(item.pk),
+        people.member_b.pk,
+    )
     assert denial.org_path == tree.a.path
 
 
