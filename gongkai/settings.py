@@ -319,6 +319,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
 # PIPL: complainants' name and contact are erased this many days after the reply.
 FEEDBACK_PERSONAL_DATA_DAYS = env_int("FEEDBACK_PERSONAL_DATA_DAYS", 365)
+# and applicants' description and purpose this many days after the answer.
+APPLICATION_PERSONAL_DATA_DAYS = env_int("APPLICATION_PERSONAL_DATA_DAYS", 365)
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "集里街道党务公开网")
 SITE_URL = os.environ.get("GONGKAI_SITE_URL", "http://127.0.0.1:8000")

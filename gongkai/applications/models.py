@@ -120,6 +120,8 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_late = models.BooleanField(null=True, blank=True)
+    # SECURITY 17: when the retention job blanked the applicant's own words (description and purpose).
+    personal_data_erased_at = models.DateTimeField(_("个人信息清除日期"), null=True, blank=True)
     created_item = models.ForeignKey(
         "disclosure.DisclosureItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gongkai.notifications import notices
 
@@ -31,3 +31,12 @@ def remind(today=None) -> int:
 @db_periodic_task(crontab(hour="8", minute="5"))
 def daily_reminders():
     remind()
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+@lock_task("applications-erase-personal-data")
+def erase_personal_data_daily():
+    """SECURITY 17: daily; safe to rerun (erased applications are skipped)."""
+    from .retention import erase_expired_personal_data
+
+    return erase_expired_personal_data()
