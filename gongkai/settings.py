@@ -9,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.lib.netaddr import parse_networks
+from gongkai.lib.private_files import create_private
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR.parent / "var")).resolve()
@@ -54,8 +55,7 @@ def _secret_key() -> str:
     # Embedded default: generated once, kept beside the data.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        create_private(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "gongkai.accounts.session.AbsoluteSessionLimitMiddleware",
     "gongkai.accounts.second_factor.StaffSecondFactorMiddleware",
+    "gongkai.accounts.session.PrivatePagesMiddleware",
     "gongkai.audit.log.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -126,8 +126,8 @@ def download(request, pk, attachment_id):
     response = FileResponse(
         default_storage.open(attachment.stored_name, "rb"),
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=filetypes.CONTENT_TYPES[attachment.kind],
+        filename=filetypes.download_name(attachment.original_name, attachment.kind),
+        content_type=filetypes.content_type(attachment.kind),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -110,3 +110,10 @@ def test_retention_erases_cases_answered_or_received_long_ago(client, tree, peop
     client.force_login(people.clerk_a)
     body = client.get(reverse("feedback:case", args=[old.pk]), {"show": "personal"}).content.decode()
     assert "按保存期限清除" in body and PHONE not in body and "查看完整信息" not in body
+
+
+def test_pages_with_unmasked_personal_data_are_never_cached(client, case, people):
+    client.force_login(people.clerk_a)
+    response = client.get(reverse("feedback:case", args=[case.pk]), {"show": "personal"})
+    assert PHONE in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
