@@ -32,9 +32,29 @@ class AuditContextMiddleware:
         token = _address.set(client_address(request))
         try:
             with collect_denials():
-                return self.get_response(request)
+                response = self.get_response(request)
+                export = getattr(response, "gongkai_export", None)
+                if export is not None and response.status_code == 200:
+                    record_export(request, export)
+                return response
         finally:
             _address.reset(token)
+
+
+def record_export(request, export: dict) -> None:
+    """A table taken away (CSV/XLSX): who, which page with which filters, how many rows. It belongs to
+    the organisation named in the filters, else to the user's organisations."""
+    from gongkai.orgs.models import Organisation
+
+    user = getattr(request, "user", None)
+    code = request.GET.get("org", "")
+    org_path = Organisation.objects.filter(code=code).values_list("path", flat=True).first() if code else None
+    record(
+        action="export.download",
+        actor=user,
+        org_path=org_path or user_org_path(user if user is not None and user.is_authenticated else None),
+        data={**export, "path": request.path, "query": request.GET.urlencode()[:300]},
+    )
 
 
 def _scrub(data: dict) -> dict:

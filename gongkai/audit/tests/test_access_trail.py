@@ -43,3 +43,21 @@ def test_logins_are_visible_to_the_auditors_of_the_users_organisations(tree, cli
     seen = access.visible_audit_entries(branch_auditor).filter(action__startswith="auth.")
     assert sorted(seen.values_list("action", flat=True)) == ["auth.login", "auth.login_failed", "auth.logout"]
     assert {e.object_id or str(e.actor_id) for e in seen} == {str(own.pk)}
+
+
+def test_every_export_is_an_audit_entry_for_the_organisation_concerned(tree, people, client):
+    from django.urls import reverse
+
+    client.force_login(people.inspector_c)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            reverse("reports:stats"), {"org": "TC", "from": "2025-01-01", "to": "2025-12-31", "format": fmt}
+        )
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    entries = list(AuditEntry.objects.filter(action="export.download").order_by("sequence"))
+    assert [e.data["file"].rsplit(".", 1)[1] for e in entries] == ["csv", "xlsx"]
+    assert all(e.actor_id == people.inspector_c.pk and e.org_path == tree.committee.path for e in entries)
+    assert entries[0].data["path"] == reverse("reports:stats") and "format=csv" in entries[0].data["query"]
+    assert entries[0].data["rows"] > 0
+    client.get(reverse("reports:stats"), {"org": "TC", "from": "2025-01-01", "to": "2025-12-31"})
+    assert AuditEntry.objects.filter(action="export.download").count() == 2, "viewing the page is no export"
