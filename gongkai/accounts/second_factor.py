@@ -49,7 +49,7 @@ class StaffSecondFactorMiddleware:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code (otpauth:// URL) as inline SVG."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    return segno.make(device.config_url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff")
 
 
 def base32_secret(device: TOTPDevice) -> str:
