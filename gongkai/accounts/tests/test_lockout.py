@@ -95,7 +95,7 @@ def test_feedback_rate_limit_counts_each_client_behind_the_proxy(settings):
 
 
 def test_a_bad_trusted_proxy_setting_stops_the_start():
-    from gongkai.accounts.tests.test_settings import run_gongkai
+    from gongkai.tests.test_settings import run_gongkai
 
     done = run_gongkai("check", GONGKAI_TRUSTED_PROXIES="10.0.0.0/8,not-an-address")
     assert done.returncode != 0 and "GONGKAI_TRUSTED_PROXIES" in done.stderr

@@ -1,6 +1,6 @@
 """Production without collectstatic stops at start with a clear message (not a 500 on every page)."""
 
-from gongkai.accounts.tests.test_settings import run_gongkai
+from gongkai.tests.test_settings import run_gongkai
 
 PRODUCTION = {"GONGKAI_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.cn"}
 
