@@ -155,7 +155,9 @@ def audit_triggers_lifted(connection):
 def _sqlite_flush_passes_audit_triggers():
     """Transactional tests end with a flush, a DELETE on SQLite (TRUNCATE, which triggers ignore, on
     PostgreSQL): let it past the append-only triggers, and put them back."""
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    from django.db.backends.sqlite3.base import DatabaseWrapper  # base first: operations imports it
+
+    DatabaseOperations = DatabaseWrapper.ops_class
 
     original = DatabaseOperations.sql_flush
 

@@ -145,5 +145,14 @@ def collect_denials():
     finally:
         pending = _denials.get() or []
         _denials.reset(token)
-        for denial in pending:
-            record(**denial, result="denied")
+        seen = set()
+        for denial in pending:  # one entry per refusal, however many lookups a page made
+            obj = denial["obj"]
+            key = (
+                denial["action"],
+                obj._meta.label_lower if obj is not None else "",
+                getattr(obj, "pk", None),
+            )
+            if key not in seen:
+                seen.add(key)
+                record(**denial, result="denied")

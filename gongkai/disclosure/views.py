@@ -56,11 +56,9 @@ def detail(request, pk):
     cached = board_cache.get(request, board_cache.ALL)
     if cached is not None:
         return cached
-    try:
-        item = access.get_item_or_404(
-            request.user,
-            pk,
-            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
+    try:  # not yet a denial: an ended item's link may still be the user's (below)
+        item = access.get_or_404(
+            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"), pk=pk
         )
     except Http404:
         return _ended(request, pk)
