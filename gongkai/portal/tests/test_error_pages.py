@@ -19,15 +19,28 @@ urlpatterns = [path("boom/", _boom), path("", include("gongkai.urls"))]
 handler500 = "gongkai.portal.views.server_error"
 
 
-def test_server_error_page_is_generic_and_its_id_is_in_the_log(db, settings, caplog):
+class _Kept(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+def test_server_error_page_is_generic_and_its_id_is_in_the_log(db, settings):
     settings.ROOT_URLCONF = __name__
     settings.DEBUG = False
-    caplog.set_level(logging.ERROR)
-    response = Client(raise_request_exception=False).get("/boom/")
+    kept = _Kept()
+    logging.getLogger("gongkai").addHandler(kept)
+    try:
+        response = Client(raise_request_exception=False).get("/boom/")
+    finally:
+        logging.getLogger("gongkai").removeHandler(kept)
     body = response.content.decode()
     assert response.status_code == 500 and "secret internal detail" not in body
     error_id = re.search(r"<code>([0-9a-f]{12})</code>", body).group(1)
-    assert any(error_id in r.getMessage() for r in caplog.records)
+    assert any(error_id in r.getMessage() for r in kept.records)
 
 
 def test_line_breaks_in_input_cannot_forge_audit_lines(db):
