@@ -19,7 +19,7 @@ def needs_second_factor(user) -> bool:
     """Staff roles (any of them) and superusers must verify a second factor."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or access.grants(user).is_staff
+    return user.is_superuser or access.is_staff(user)
 
 
 def is_verified(user) -> bool:
