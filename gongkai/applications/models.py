@@ -163,6 +163,8 @@ class Pause(models.Model):
     start = models.DateField(_("中止日期"))
     end = models.DateField(_("恢复日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # What the applicant supplied online when asked to 补正 (R16).
+    supplement = models.TextField(_("补正内容"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("计时中止")

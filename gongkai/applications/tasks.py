@@ -7,6 +7,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gongkai.notifications import notices
+from gongkai.obligations import calendar
 
 from .models import Application, Status
 
@@ -25,7 +26,12 @@ def remind(today=None) -> int:
             f"ysq-due:{a.pk}",
         )
 
-    return notices.remind_handlers(Application.objects.exclude(status=Status.ANSWERED), today, describe)
+    return notices.remind_handlers(
+        Application.objects.exclude(status=Status.ANSWERED),
+        today,
+        describe,
+        horizon=calendar.reminder_horizon(today),
+    )
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))

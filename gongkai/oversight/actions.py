@@ -17,6 +17,7 @@ from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.notifications.actions import notify_on_commit
+from gongkai.obligations.actions import rollout_deadlines_changed
 from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
 
@@ -81,6 +82,7 @@ def set_plan(
     SectorDeadline.objects.bulk_create(
         SectorDeadline(plan=plan, sector_type=k, deadline=d) for k, d in deadlines.items()
     )
+    rollout_deadlines_changed(year)  # R14: open long-term obligations are due by these deadlines
     record(
         action="oversight.plan",
         obj=plan,

@@ -13,6 +13,7 @@ DEMO_LOADERS = [
     "gongkai.feedback.demo",
     "gongkai.obligations.demo",  # keep last: needs the catalogue and the published items
     "gongkai.oversight.demo",  # after obligations: the rollout figures read them
+    "gongkai.obligations.demo_year",  # last: the year so far, by the plan's deadlines
 ]
 
 
