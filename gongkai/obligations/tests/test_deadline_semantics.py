@@ -9,16 +9,19 @@ December 2026 has no holiday; 2027 is not covered until an admin enters its sche
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from gongkai.applications import actions as applications
 from gongkai.applications.models import Application
 from gongkai.catalogue.models import CatalogueItem, Category, DueRule, Duration, Scope, Timing
 from gongkai.conftest import UserFactory, at, grant
 from gongkai.disclosure import actions as disclosure
+from gongkai.disclosure import windows
 from gongkai.disclosure.models import ChangeRequest, State
 from gongkai.disclosure.tests.factories import make_item, owner_of_catalogue
 from gongkai.feedback import actions as feedback
 from gongkai.feedback.models import Channel, FeedbackCase
+from gongkai.lib import workdays
 from gongkai.obligations import actions
 from gongkai.obligations.models import Counting, Kind, Obligation
 from gongkai.orgs.models import Role
@@ -271,3 +274,34 @@ def test_r15_the_daily_job_dates_flagged_deadlines_once_a_newer_package_covers_t
     # From Mon 12-21: 12-22..25 (4), 12-28..31 (8), 1-1 (9, a weekday to this package), 1-4..8 (14),
     # 1-11..15 (19), 1-18 (20).
     assert (application.due_date, application.calendar_not_covered) == (d("2027-01-18"), False)
+
+
+def test_r9_r14_windows_stated_in_working_days_are_counted_in_working_days(client, tree, cat):
+    notice = rule(cat.version, 54, title="干部任前公示", target_scope=Scope.PUBLIC, min_internal_days=5,
+                  period_days=None, notice_days=5, timing=Timing.TIMELY, due_offset=2)  # fmt: skip
+    with at(2026, 9, 29):  # Tuesday, before the Mid-Autumn/National Day holiday
+        item = make_item(tree.a, Scope.PUBLIC, state=State.PUBLISHED, catalogue_item=notice, title="任前公示")
+    # Inside for five working days after 9-29: 9-30, 10-8, 10-9, 10-10 (worked Saturday), 10-12;
+    # public from the start of Tuesday 10-13 (never a rest day), then five working days of 公示:
+    # 10-13..16 and 10-19; off the board from 10-20.
+    assert timezone.localtime(item.public_from).isoformat() == "2026-10-13T00:00:00+08:00"
+    assert timezone.localtime(item.expires_at).isoformat() == "2026-10-20T00:00:00+08:00"
+    with at(2026, 10, 14):
+        page = client.get(f"/items/{item.pk}/").content.decode()
+    assert "公示期 2026-10-13 至 2026-10-19（5 个工作日）" in page
+
+
+def test_r14_an_item_promising_a_window_its_settings_cannot_give_is_warned_before_approval(tree, cat):
+    short = rule(cat.version, 55, title="推荐人选公示", target_scope=Scope.PUBLIC, period_days=7,
+                 timing=Timing.TIMELY, due_offset=2)  # fmt: skip
+    with at(2026, 9, 29):
+        item = make_item(tree.a, Scope.PUBLIC, state=State.REVIEWED, catalogue_item=short,
+                         body="推荐人选如下，公示期不少于5个工作日。")  # fmt: skip
+        warnings = windows.window_warnings(item, timezone.now(), workdays.EMPTY)
+    # Seven calendar days from Tuesday 9-29 end on 10-6: only 9-30 is a working day.
+    assert warnings == [
+        "正文承诺公示 5 个工作日，按目录设置现在发布只有 1 个工作日（2026-09-30 至 2026-10-05）。"
+    ]
+    item.body = "公示五个工作日。"
+    item.scope = Scope.COMMITTEE
+    assert "达不到公示的范围" in windows.window_warnings(item, timezone.now(), workdays.EMPTY)[0]
