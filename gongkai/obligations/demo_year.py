@@ -21,7 +21,7 @@ from gongkai.disclosure import windows
 from gongkai.disclosure.models import DisclosureItem, ItemEvent, State
 from gongkai.lib import workdays
 from gongkai.numbering.models import next_number
-from gongkai.orgs.models import Membership, Role
+from gongkai.orgs.models import Membership, Organisation, Role
 
 from . import summary
 from .actions import fulfil_for_item
@@ -101,7 +101,8 @@ def _body(o: Obligation) -> str:
 def _staff(org) -> tuple:
     """(author, approver) ids, never the same person (four eyes, R7): the organisation's clerk and
     secretary, else members of it or of the branches below it."""
-    mine = Membership.objects.filter(org__path__startswith=org.path).order_by("org__depth", "user_id")
+    tree = Organisation.objects.get_tree(org)  # the organisation and the branches below it
+    mine = Membership.objects.filter(org__in=tree).order_by("org__depth", "user_id")
     roles = dict(reversed(mine.values_list("role", "user_id")))  # nearest first wins
     people = list(dict.fromkeys(mine.values_list("user_id", flat=True)))
     if len(people) < 2:

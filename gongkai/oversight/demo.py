@@ -112,9 +112,7 @@ def load() -> None:
         )
 
     _evaluation(street, office, branches, year, rng)
-    planned = (
-        Organisation.objects.filter(path__startswith=street.path).exclude(sector_type="").order_by("code")
-    )
+    planned = Organisation.objects.get_tree(street).exclude(sector_type="").order_by("code")
     _commitments(list(planned), plan_dates(year)[1])
 
 
@@ -169,7 +167,11 @@ def _commitments(orgs, deadlines) -> None:
     for i, org in enumerate(orgs):
         by = signers.get(org.pk)
         if by is None:  # a general branch signs through a member of its branches
-            below = Membership.objects.filter(org__path__startswith=org.path).select_related("user").first()
+            below = (
+                Membership.objects.filter(org__in=Organisation.objects.get_tree(org))
+                .select_related("user")
+                .first()
+            )
             by = below.user if below else None
         deadline = deadlines.get(org.sector_type)
         if by is None or deadline is None:

@@ -295,6 +295,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("applications:resume", "POST"): on(
         "application", "/work/applications/{o.application.pk}/resume/", post(roles(HANDLE)), "POST"
     ),
+    # Only the applicant (not a matrix role) supplies the 补正 (R16); staff who may read the case
+    # are refused with a message, everyone else gets 404.
+    ("applications:supplement", "POST"): on(
+        "application", "/apply/{o.application.pk}/supplement/", post(roles(CASES)), "POST"
+    ),
     ("applications:answer", "POST"): on(
         "application", "/work/applications/{o.application.pk}/answer/", post(roles(HANDLE)), "POST"
     ),
