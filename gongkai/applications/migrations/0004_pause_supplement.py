@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0002_answer_attachments'),
+        ('applications', '0003_personal_data_erased_at'),
     ]
 
     operations = [

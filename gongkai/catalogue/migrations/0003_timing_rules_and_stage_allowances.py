@@ -28,7 +28,7 @@ def stages_as_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0001_initial'),
+        ('catalogue', '0002_catalogue_item_required_carrier'),
     ]
 
     operations = [
