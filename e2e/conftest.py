@@ -76,6 +76,7 @@ def browser():
 
 def _demo_totp() -> str:
     from django_otp.oath import totp
+
     from gongkai.accounts.demo import DEMO_TOTP_KEY
 
     return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
