@@ -185,17 +185,31 @@ def visible_orgs(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(Q(is_public=True) | Q(pk__in=own) | _path_q("path", reach))
 
 
-def get_or_404(queryset: QuerySet, **lookup):
+def get_or_404(queryset: QuerySet, *, viewer=None, **lookup):
     """The object of `queryset` (already narrowed to what the user may see) matching `lookup`, or 404:
-    one answer for "does not exist", "not yours" and a malformed key alike."""
+    one answer for "does not exist", "not yours" and a malformed key alike. When the object exists but
+    is not the `viewer`'s to see, the denied read is audited (SECURITY.md 10) for signed-in viewers."""
     try:
         return queryset.get(**lookup)
-    except (ValueError, TypeError, queryset.model.DoesNotExist):
+    except (ValueError, TypeError):
+        raise Http404 from None
+    except queryset.model.DoesNotExist:
+        _audit_denied_read(viewer, queryset.model, lookup)
         raise Http404 from None
 
 
+def _audit_denied_read(viewer, model, lookup) -> None:
+    if viewer is None or not viewer.is_authenticated:
+        return
+    obj = model._base_manager.filter(**lookup).first()
+    if obj is not None:
+        from gongkai.audit.log import record_denial
+
+        record_denial(action=f"{model._meta.model_name}.read", obj=obj, actor=viewer)
+
+
 def get_org_or_404(user, code: str) -> Organisation:
-    return get_or_404(visible_orgs(user), code=code)
+    return get_or_404(visible_orgs(user), viewer=user, code=code)
 
 
 # can(user, action, obj): rules registered by action name, so every surface asks the same question.
@@ -314,7 +328,7 @@ def visible_notices(user, now=None):
 
 
 def get_item_or_404(user, pk, queryset=None):
-    return get_or_404(visible_items(user) if queryset is None else queryset, pk=pk)
+    return get_or_404(visible_items(user) if queryset is None else queryset, viewer=user, pk=pk)
 
 
 def can_see_attachment(user, attachment) -> bool:
@@ -502,7 +516,7 @@ def visible_snapshots(user):
 
 
 def get_snapshot_or_404(user, code: str):
-    return get_or_404(visible_snapshots(user).select_related("org"), code=code)
+    return get_or_404(visible_snapshots(user).select_related("org"), viewer=user, code=code)
 
 
 @rule("archive.view")
@@ -531,7 +545,7 @@ def visible_applications(user):
 
 
 def get_application_or_404(user, pk, queryset=None):
-    return get_or_404(visible_applications(user) if queryset is None else queryset, pk=pk)
+    return get_or_404(visible_applications(user) if queryset is None else queryset, viewer=user, pk=pk)
 
 
 @rule("application.create")
@@ -585,7 +599,7 @@ def visible_replies(user):
 
 
 def get_feedback_or_404(user, pk, queryset=None):
-    return get_or_404(visible_feedback(user) if queryset is None else queryset, pk=pk)
+    return get_or_404(visible_feedback(user) if queryset is None else queryset, viewer=user, pk=pk)
 
 
 @rule("feedback.record")

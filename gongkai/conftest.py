@@ -12,6 +12,7 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import caches
+from django.test import Client
 
 from gongkai import access
 from gongkai.accounts.models import ApiToken, User
@@ -96,6 +97,80 @@ def pytest_sessionfinish(session, exitstatus):
         names = ", ".join(str(p.relative_to(WORKING_VAR)) for p in written[:5])
         print(f"\nThe tests wrote {len(written)} file(s) into the working var/: {names}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pass_second_factor(client, user) -> None:
+    """Mark the client's session as having passed the second factor (SECURITY.md 7), as a staff user's
+    session is after entering a TOTP code. Staff pages need it; for members it changes nothing."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+_password_only_login = Client.force_login
+
+
+def login_without_second_factor(client, user) -> None:
+    """A session after the password step only (what the second-factor tests start from)."""
+    _password_only_login(client, user)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a completed login, second factor included."""
+
+    def force_login(self, user, backend=None):
+        _password_only_login(self, user, backend)
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def staff_client(client):
+    """`staff_client(user)`: the test client logged in as `user`, second factor passed."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def audit_triggers_lifted(connection):
+    """SQL around a statement that must pass the SQLite audit triggers (tests only): drop, then re-create."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditentry'"
+        )
+        triggers = cursor.fetchall()
+    return [f"DROP TRIGGER {name}" for name, _ in triggers], [sql for _, sql in triggers]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_passes_audit_triggers():
+    """Transactional tests end with a flush, a DELETE on SQLite (TRUNCATE, which triggers ignore, on
+    PostgreSQL): let it past the append-only triggers, and put them back."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper  # base first: operations imports it
+
+    DatabaseOperations = DatabaseWrapper.ops_class
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if "audit_auditentry" not in tables:
+            return statements
+        drop, create = audit_triggers_lifted(self.connection)
+        return drop + list(statements) + create
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,9 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.lib.netaddr import parse_networks
+from gongkai.lib.private_files import create_private
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("GONGKAI_VAR_DIR", BASE_DIR.parent / "var")).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -52,8 +55,7 @@ def _secret_key() -> str:
     # Embedded default: generated once, kept beside the data.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        create_private(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -62,6 +64,11 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
 ]
+# Reverse proxies whose X-Forwarded-For names the client (lockout, rate limits, audit addresses).
+try:
+    TRUSTED_PROXIES = parse_networks(os.environ.get("GONGKAI_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"GONGKAI_TRUSTED_PROXIES must list addresses or networks: {exc}") from None
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -74,6 +81,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "gongkai.accounts",
     "gongkai.orgs",
@@ -102,7 +112,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongkai.portal.middleware.RequestBodyMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "gongkai.accounts.session.AbsoluteSessionLimitMiddleware",
+    "gongkai.accounts.second_factor.StaffSecondFactorMiddleware",
+    "gongkai.accounts.session.PrivatePagesMiddleware",
     "gongkai.audit.log.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -209,20 +222,29 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "gongkai.accounts.validators.DecoratedCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "gongkai.accounts.validators.CharacterClassValidator"},
 ]
 LOGIN_URL = "accounts:login"
 # API tokens expire; `gongkai create_token --days N` overrides this default.
 API_TOKEN_DAYS = env_int("GONGKAI_API_TOKEN_DAYS", 90)
+# SECURITY.md 7: staff roles verify a TOTP code (or a recovery code) after the password.
+OTP_TOTP_ISSUER = os.environ.get("GONGKAI_SITE_NAME", "集里街道党务公开网")
+# Demo only: load_demo gives the demo's staff logins one published TOTP key (see README).
+DEMO_SECOND_FACTOR = env_bool("GONGKAI_DEMO_SECOND_FACTOR", DEBUG)
+if DEMO_SECOND_FACTOR and PRODUCTION:
+    raise ImproperlyConfigured("GONGKAI_DEMO_SECOND_FACTOR must be off when GONGKAI_ENV=production")
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout after repeated failures, per account name and per address.
+# SECURITY.md 6: failures lock the (account name, client address) pair only, so nobody elsewhere can lock
+# a user out; the wait grows with repeated lockouts (1, 2, 4 … 30 minutes, see accounts.lockout).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "gongkai.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "gongkai.lib.netaddr.client_address"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.views.locked_out"
 AXES_VERBOSE = False
@@ -299,6 +321,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 
 # PIPL: complainants' name and contact are erased this many days after the reply.
 FEEDBACK_PERSONAL_DATA_DAYS = env_int("FEEDBACK_PERSONAL_DATA_DAYS", 365)
+# and applicants' description and purpose this many days after the answer.
+APPLICATION_PERSONAL_DATA_DAYS = env_int("APPLICATION_PERSONAL_DATA_DAYS", 365)
 
 SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "集里街道党务公开网")
 SITE_URL = os.environ.get("GONGKAI_SITE_URL", "http://127.0.0.1:8000")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.utils.cache import patch_cache_control
 
 KEY = "gongkai_login_at"
 TOUCHED = "gongkai_touched_at"
@@ -32,3 +33,18 @@ class AbsoluteSessionLimitMiddleware:
                 # Modifying the session saves it and renews the cookie's idle expiry.
                 request.session[TOUCHED] = now
         return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """Pages for a signed-in user may show personal data unmasked (handlers' case pages, applicants'
+    names): no browser or proxy cache keeps them (Cache-Control: no-store)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

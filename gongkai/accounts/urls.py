@@ -23,4 +23,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/setup_done.html"),
         name="setup_done",
     ),
+    path("second-factor/", views.second_factor, name="second_factor"),
+    path("second-factor/enrol/", views.enrol, name="enrol"),
+    path("security/", views.security, name="security"),
+    path("password/", views.password_change, name="password_change"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from gongkai.api.auth import OptionalBearer
+from gongkai.accounts.bearer import OptionalBearer
 from gongkai.lib.errors import NotAllowed, message_of
 
 log = logging.getLogger("gongkai.api")
@@ -97,9 +97,11 @@ def http_error(request, exc):
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def database_unavailable(request, exc):
-    from gongkai.portal.middleware import database_unavailable
-
-    return database_unavailable(request)
+    """A database restarting: 503 with Retry-After, as the pages answer (portal.middleware)."""
+    log.warning("database unavailable on %s", request.path)
+    response = api.create_response(request, {"detail": _("系统正在维护，请稍后再试。")}, status=503)
+    response["Retry-After"] = "10"
+    return response
 
 
 @api.exception_handler(Exception)

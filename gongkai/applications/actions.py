@@ -21,6 +21,7 @@ from gongkai.numbering.models import next_number
 from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
+from . import deadlines
 from .models import (
     REASONS,
     AnswerAttachment,
@@ -45,11 +46,7 @@ def policy_for(org: Organisation) -> ApplicationPolicy | None:
 
 
 def _recompute(application: Application) -> None:
-    pauses = [(p.start, p.end) for p in application.pauses.all()]
-    received = calendar.local_date(application.received_at)
-    application.due_date, application.calendar_not_covered = calendar.compute_due(
-        received, application.days + application.extension_days, pauses
-    )
+    application.due_date, application.calendar_not_covered = deadlines.application_due(application)
 
 
 @transaction.atomic
@@ -78,7 +75,7 @@ def submit_application(org, *, by, title, description, purpose="", delivery=Deli
         days=policy.days if policy else DEFAULT_DAYS,
     )
     application.due_date, application.calendar_not_covered = calendar.compute_due(
-        calendar.local_date(now), application.days, []
+        calendar.local_date(now), application.days, [], rest_day_receipt=True
     )
     application.save()
     record(action="application.submit", obj=application, actor=by, data={"number": application.number})
@@ -153,15 +150,52 @@ def resume_application(application, *, by, on: date | None = None) -> Applicatio
     pause = application.pauses.filter(end__isnull=True).first()
     if pause is None:
         raise ActionError(_("计时未中止。"))
-    end = on or timezone.localdate()
-    if end < pause.start:
-        raise ActionError(_("恢复日期不能早于中止日期。"))
+    end = _resume_date(pause, on)
     pause.end = end
     pause.save(update_fields=["end"])
     application.status = Status.PROCESSING
     _recompute(application)
     application.save(update_fields=["status", "due_date", "calendar_not_covered"])
     record(action="application.resume", obj=application, actor=by, data={"end": str(end)})
+    return application
+
+
+def _resume_date(pause: Pause, on: date | None) -> date:
+    end = on or timezone.localdate()
+    if end > timezone.localdate():
+        # A future resume date would stop the clock for days that have not happened yet.
+        raise ActionError(_("恢复日期不能晚于今天。"))
+    if end < pause.start:
+        raise ActionError(_("恢复日期不能早于中止日期。"))
+    return end
+
+
+@transaction.atomic
+def supply_supplement(application, *, by, text) -> Application:
+    """R16: the applicant completes the application online (补正): the text is kept with the pause,
+    the clock restarts today, and the handlers are told."""
+    application = locked(application, "org")
+    if application.applicant_id != getattr(by, "pk", None):
+        raise ActionError(_("只有申请人本人可以补正申请。"))
+    if application.status != Status.SUPPLEMENT:
+        raise ActionError(_("该申请当前不需要补正。"))
+    pause = application.pauses.filter(end__isnull=True, kind=Pause.Kind.SUPPLEMENT).first()
+    if pause is None:
+        raise ActionError(_("该申请当前不需要补正。"))
+    pause.supplement = clean_text(text, field=_("补正内容"), max_length=2000)
+    pause.end = _resume_date(pause, None)
+    pause.save(update_fields=["supplement", "end"])
+    application.status = Status.PROCESSING
+    _recompute(application)
+    application.save(update_fields=["status", "due_date", "calendar_not_covered"])
+    record(action="application.supplement", obj=application, actor=by, data={"end": str(pause.end)})
+    notices.send(
+        notices.handlers(application.org),
+        _("申请人已补正：%(number)s") % {"number": application.number},
+        _("申请人已在线补正，计时自 %(d)s 起恢复，答复期限 %(due)s。")
+        % {"d": pause.end, "due": application.due_date or _("待定")},
+        reverse("applications:detail", args=[application.pk]),
+    )
     return application
 
 

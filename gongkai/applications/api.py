@@ -7,7 +7,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status as Reply
 
 from gongkai import access
-from gongkai.api.auth import TOKEN_REQUIRED
+from gongkai.accounts.bearer import TOKEN_REQUIRED
 from gongkai.orgs.models import Organisation
 
 from . import actions

@@ -120,6 +120,8 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_late = models.BooleanField(null=True, blank=True)
+    # SECURITY 17: when the retention job blanked the applicant's own words (description and purpose).
+    personal_data_erased_at = models.DateTimeField(_("个人信息清除日期"), null=True, blank=True)
     created_item = models.ForeignKey(
         "disclosure.DisclosureItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -161,6 +163,8 @@ class Pause(models.Model):
     start = models.DateField(_("中止日期"))
     end = models.DateField(_("恢复日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
+    # What the applicant supplied online when asked to 补正 (R16).
+    supplement = models.TextField(_("补正内容"), max_length=2000, blank=True)
 
     class Meta:
         verbose_name = _("计时中止")

@@ -4,9 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gongkai.notifications import notices
+from gongkai.obligations import calendar
 
 from .models import Application, Status
 
@@ -25,9 +26,23 @@ def remind(today=None) -> int:
             f"ysq-due:{a.pk}",
         )
 
-    return notices.remind_handlers(Application.objects.exclude(status=Status.ANSWERED), today, describe)
+    return notices.remind_handlers(
+        Application.objects.exclude(status=Status.ANSWERED),
+        today,
+        describe,
+        horizon=calendar.reminder_horizon(today),
+    )
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))
 def daily_reminders():
     remind()
+
+
+@db_periodic_task(crontab(hour="2", minute="50"))
+@lock_task("applications-erase-personal-data")
+def erase_personal_data_daily():
+    """SECURITY 17: daily; safe to rerun (erased applications are skipped)."""
+    from .retention import erase_expired_personal_data
+
+    return erase_expired_personal_data()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("work/applications/<id:pk>/pause/", views.pause, name="pause"),
     path("work/applications/<id:pk>/resume/", views.resume, name="resume"),
     path("work/applications/<id:pk>/answer/", views.answer, name="answer"),
+    path("apply/<id:pk>/supplement/", views.supplement, name="supplement"),
     # Old addresses (bookmarks, links in notifications) follow the pages.
     path("apply/work/", RedirectView.as_view(pattern_name="applications:work", query_string=True)),
     path("apply/stats/", RedirectView.as_view(pattern_name="reports:stats", query_string=True)),

@@ -93,8 +93,12 @@ def detail(request, pk):
     applicant = {"name": application.masked_applicant, "unmasked": False}
     if own or request.GET.get("show") == "personal":
         applicant = actions.read_applicant(application, by=request.user)
+    supplement = None
+    if own and application.status == Status.SUPPLEMENT:
+        supplement = application.pauses.filter(end__isnull=True, kind=Pause.Kind.SUPPLEMENT).first()
     context = {
         "a": application,
+        "supplement": supplement,
         "applicant": applicant,
         "can_see_personal": access.can(request.user, "application.personal_data", application),
         "staff": staff,
@@ -216,6 +220,19 @@ def _lines(qs):
             str(a.get_answer_type_display()) if a.answer_type else "",
             timezone.localtime(a.answered_at).date() if a.answered_at else None,
         ]
+
+
+@require_POST
+@login_required
+def supplement(request, pk):
+    """R16: the applicant supplies what the handler asked for (补正) and the clock restarts."""
+    application = access.get_application_or_404(request.user, pk)
+    run_action(
+        request,
+        lambda: actions.supply_supplement(application, by=request.user, text=request.POST.get("text")),
+        success=_("已提交补正，答复期限恢复计算。"),
+    )
+    return redirect("applications:detail", pk=application.pk)
 
 
 @login_required

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class ArchiveConfig(AppConfig):
@@ -10,3 +11,7 @@ class ArchiveConfig(AppConfig):
         from .actions import archive_item
 
         ports.plug("archive_item", archive_item)
+
+        from gongkai.lib.private_files import sqlite_files_private
+
+        connection_created.connect(sqlite_files_private, dispatch_uid="sqlite_files_private")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from gongkai.audit.log import record
 from gongkai.audit.models import ChainHead
+from gongkai.lib.private_files import make_private
 
 MANIFEST = "manifest.json"
 
@@ -58,7 +59,7 @@ def backup(directory: Path, using: str = "default") -> dict:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise BackupError(f"目标目录 {directory} 不是空目录。")
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     record(action="system.backup")  # before the copy, so the backup holds its own entry
     connection = connections[using]
     if connection.vendor == "sqlite":
@@ -87,6 +88,7 @@ def backup(directory: Path, using: str = "default") -> dict:
         "audit_head": {"sequence": head.sequence, "hash": head.hash} if head else None,
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    make_private(directory)  # personal data and key material: the service account only
     return manifest
 
 

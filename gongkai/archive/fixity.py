@@ -10,6 +10,8 @@ from gongkai.audit.log import record
 from .actions import PREFIX
 from .models import SnapshotFile
 
+ATTACHMENTS = "attachments"  # where disclosure.actions stores uploads
+
 
 @dataclass
 class Report:
@@ -71,7 +73,11 @@ def check(storage=None, using: str = "default") -> Report:
     live = Attachment.objects.using(using).exclude(sha256="").order_by("pk")
     for path, sha256, name in live.values_list("stored_name", "sha256", "original_name").iterator():
         _compare(storage, report, path, sha256, f"附件 {name}")
-    report.untracked = sorted(f"{p}（未登记）" for p in _walk(storage, PREFIX) if p not in tracked)
+    attached = set(Attachment.objects.using(using).values_list("stored_name", flat=True).iterator())
+    report.untracked = sorted(
+        [f"{p}（未登记）" for p in _walk(storage, PREFIX) if p not in tracked]
+        + [f"{p}（未登记附件）" for p in _walk(storage, ATTACHMENTS) if p not in attached]
+    )
     return report
 
 

@@ -10,7 +10,7 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.audit.views import page_of
 from gongkai.catalogue.models import Category
-from gongkai.lib import params
+from gongkai.lib import filetypes, params
 
 from .models import Snapshot, SnapshotFile
 
@@ -98,6 +98,17 @@ def download(request, code, pk):
     if not default_storage.exists(part.path):
         raise Http404
     record(action="archive.download", obj=snapshot, actor=request.user, data={"file": part.pk})
-    response = FileResponse(default_storage.open(part.path, "rb"), as_attachment=True, filename=part.name)
+    # Name and type from the checked content, never from the stored name: an archived copy is never
+    # served as text/html, whatever it was called.
+    if part.kind == SnapshotFile.Kind.CONTENT:
+        name, ctype = part.name, "application/json"
+    else:
+        with default_storage.open(part.path, "rb") as fh:
+            kind = filetypes.sniff(fh.read())
+        name, ctype = filetypes.download_name(part.name, kind), filetypes.content_type(kind)
+    response = FileResponse(
+        default_storage.open(part.path, "rb"), as_attachment=True, filename=name, content_type=ctype
+    )
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response

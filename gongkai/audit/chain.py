@@ -114,11 +114,16 @@ def purge_before(cutoff: date, now: datetime | None = None) -> int:
             return 0
         connection = connections["default"]
         with connection.cursor() as cursor:
+            # The one path through the append-only triggers (migrations 0004 and 0005).
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL gongkai.audit_purge = 'on'")
+            else:
+                cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
             table = AuditEntry._meta.db_table
             cursor.execute(f"DELETE FROM {table} WHERE sequence <= %s", [last.sequence])
             deleted = cursor.rowcount
+            if connection.vendor == "sqlite":
+                cursor.execute("DELETE FROM audit_purge_permit")
         ChainAnchor.objects.update_or_create(
             pk=1, defaults={"sequence": last.sequence, "hash": last.hash, "purged_at": now}
         )

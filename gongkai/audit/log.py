@@ -6,6 +6,8 @@ from contextvars import ContextVar
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.lib import netaddr
+
 from .models import AuditEntry, ChainHead
 
 # The client address of the current request, set by the middleware below.
@@ -19,7 +21,7 @@ _SECRET_KEYS = {"password", "token", "secret", "phone", "id_number", "contact", 
 
 
 def client_address(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "")[:45]
+    return netaddr.client_address(request)
 
 
 class AuditContextMiddleware:
@@ -30,9 +32,30 @@ class AuditContextMiddleware:
         token = _address.set(client_address(request))
         try:
             with collect_denials():
-                return self.get_response(request)
+                response = self.get_response(request)
+                export = getattr(response, "gongkai_export", None)
+                if export is not None and response.status_code == 200:
+                    record_export(request, export)
+                return response
         finally:
             _address.reset(token)
+
+
+def record_export(request, export: dict) -> None:
+    """A table taken away (CSV/XLSX): who, which page with which filters, how many rows. It belongs to
+    the organisation named in the filters, else to the user's organisations."""
+    from django.apps import apps
+
+    Organisation = apps.get_model("orgs", "Organisation")  # by label: audit sits below orgs
+    user = getattr(request, "user", None)
+    code = request.GET.get("org", "")
+    org_path = Organisation.objects.filter(code=code).values_list("path", flat=True).first() if code else None
+    record(
+        action="export.download",
+        actor=user,
+        org_path=org_path or user_org_path(user if user is not None and user.is_authenticated else None),
+        data={**export, "path": request.path, "query": request.GET.urlencode()[:300]},
+    )
 
 
 def _scrub(data: dict) -> dict:
@@ -46,12 +69,35 @@ def _scrub(data: dict) -> dict:
     return clean
 
 
+def user_org_path(user) -> str:
+    """Where entries about a person belong: the deepest organisation above all of theirs, so the
+    auditors of their organisations see their logins and failures."""
+    from os.path import commonprefix
+
+    from django.apps import apps
+
+    # By label: audit sits below orgs and imports no app.
+    Membership, Organisation = apps.get_model("orgs", "Membership"), apps.get_model("orgs", "Organisation")
+
+    if user is None or not getattr(user, "pk", None):
+        return ""
+    paths = set(Membership.objects.filter(user_id=user.pk).values_list("org__path", flat=True))
+    if not paths:
+        return ""
+    common = commonprefix(sorted(paths))
+    return common[: len(common) - len(common) % Organisation.steplen]
+
+
 def _org_path_of(obj) -> str:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
     if obj is None:
         return ""
     # An organisation itself (by label: audit sits below orgs and imports no app).
     if obj._meta.label_lower == "orgs.organisation":
         return obj.path
+    if isinstance(obj, AbstractBaseUser):
+        return user_org_path(obj)
     return getattr(obj, "org_path", "") or getattr(getattr(obj, "org", None), "path", "")
 
 
@@ -102,5 +148,14 @@ def collect_denials():
     finally:
         pending = _denials.get() or []
         _denials.reset(token)
-        for denial in pending:
-            record(**denial, result="denied")
+        seen = set()
+        for denial in pending:  # one entry per refusal, however many lookups a page made
+            obj = denial["obj"]
+            key = (
+                denial["action"],
+                obj._meta.label_lower if obj is not None else "",
+                getattr(obj, "pk", None),
+            )
+            if key not in seen:
+                seen.add(key)
+                record(**denial, result="denied")

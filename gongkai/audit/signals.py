@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from .log import record
+from .log import record, user_org_path
 
 
 def _known_user(credentials):
@@ -18,13 +18,13 @@ def _known_user(credentials):
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def on_login(sender, request, user, **kwargs):
-    record(action="auth.login", actor=user)
+    record(action="auth.login", actor=user, org_path=user_org_path(user))
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def on_logout(sender, request, user, **kwargs):
     if user is not None:
-        record(action="auth.logout", actor=user)
+        record(action="auth.logout", actor=user, org_path=user_org_path(user))
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failed")

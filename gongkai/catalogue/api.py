@@ -27,6 +27,11 @@ class CatalogueOut(Schema):
     current_version: VersionOut | None
 
 
+class StageOut(Schema):
+    name: str
+    days: int
+
+
 class CatalogueItemOut(Schema):
     id: int
     number: int
@@ -41,13 +46,18 @@ class CatalogueItemOut(Schema):
     duration: str
     duration_label: str
     period_days: int | None
+    notice_days: int | None
     timing: str
     timing_label: str
     timing_text: str
     cadence: str
     cadence_label: str
+    due_rule: str
     due_offset: int
-    stages: list[str]
+    due_month: int | None
+    due_day: int | None
+    due_next_period: bool
+    stages: list[StageOut]
     min_internal_days: int
     retention: str
     retention_label: str
@@ -92,13 +102,18 @@ def _item(i: CatalogueItem) -> dict:
         "duration": i.duration,
         "duration_label": str(i.get_duration_display()),
         "period_days": i.period_days,
+        "notice_days": i.notice_days,
         "timing": i.timing,
         "timing_label": str(i.get_timing_display()),
         "timing_text": str(i.timing_text()),
         "cadence": i.cadence,
         "cadence_label": str(i.get_cadence_display()) if i.cadence else "",
+        "due_rule": i.rule,
         "due_offset": i.due_offset,
-        "stages": [str(s) for s in i.stages or []],
+        "due_month": i.due_month,
+        "due_day": i.due_day,
+        "due_next_period": i.due_next_period,
+        "stages": [{"name": s["name"], "days": int(s.get("days") or 0)} for s in i.stages or []],
         "min_internal_days": i.min_internal_days,
         "retention": i.retention,
         "retention_label": str(i.get_retention_display()),

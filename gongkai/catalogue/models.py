@@ -50,6 +50,24 @@ class Timing(models.TextChoices):
     STAGED = "staged", _("分阶段公开")
 
 
+class DueRule(models.TextChoices):
+    """R14: how the catalogue's words set a deadline."""
+
+    AFTER_PERIOD = "after_period", _("期满后若干个工作日内")
+    FIXED_DAY = "fixed_day", _("每期固定日期前")
+    AFTER_EVENT = "after_event", _("事项发生后若干个工作日内")
+    BEFORE_EVENT = "before_event", _("事项发生前若干个工作日")
+
+
+# The rules each timing may use; the first is the default.
+RULES_FOR_TIMING = {
+    "periodic": (DueRule.AFTER_PERIOD, DueRule.FIXED_DAY),
+    "timely": (DueRule.AFTER_EVENT, DueRule.BEFORE_EVENT),
+}
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+LAST_DAY = 31  # due_day 31 = the last day of the month (月底)
+
+
 class Cadence(models.TextChoices):
     MONTHLY = "monthly", _("每月")
     QUARTERLY = "quarterly", _("每季度")
@@ -139,12 +157,24 @@ class CatalogueItem(models.Model):
     sector_types = models.CharField(_("适用组织类型"), max_length=200, blank=True)
     target_scope = models.CharField(_("公开范围"), max_length=20, choices=Scope.choices)
     duration = models.CharField(_("公开期限"), max_length=10, choices=Duration.choices)
+    # Days on the board (calendar days); a 公示 states its window in working days instead.
     period_days = models.PositiveSmallIntegerField(_("公开期（天）"), null=True, blank=True)
+    notice_days = models.PositiveSmallIntegerField(_("公示期（工作日）"), null=True, blank=True)
     timing = models.CharField(_("公开时间"), max_length=10, choices=Timing.choices)
     cadence = models.CharField(_("公开周期"), max_length=12, choices=Cadence.choices, blank=True)
+    # R14: the deadline as the catalogue words it. after_period / after_event / before_event count
+    # `due_offset` working days; fixed_day is day `due_day` of month `due_month` of the period (or of
+    # the next period), moved to the next working day when that is a rest day. For a long-term item
+    # `due_offset` is the allowance of an organisation created (or an item added) after the rollout
+    # deadline; a staged item has one allowance per stage.
+    due_rule = models.CharField(_("时限规则"), max_length=12, choices=DueRule.choices, blank=True)
     due_offset = models.PositiveSmallIntegerField(_("时限（工作日）"), default=0)
+    due_month = models.PositiveSmallIntegerField(_("期内第几个月"), null=True, blank=True)
+    due_day = models.PositiveSmallIntegerField(_("日（31 = 月底）"), null=True, blank=True)
+    due_next_period = models.BooleanField(_("下一期间"), default=False)
+    # [{"name": "确定发展对象", "days": 5}, …]: the stages in order, each due N working days after it.
     stages = models.JSONField(_("公开阶段"), default=list, blank=True)
-    min_internal_days = models.PositiveSmallIntegerField(_("党内先行公开（天）"), default=0)
+    min_internal_days = models.PositiveSmallIntegerField(_("党内先行公开（工作日）"), default=0)
     retention = models.CharField(
         _("保管期限"), max_length=10, choices=Retention.choices, default=Retention.Y30
     )
@@ -172,18 +202,90 @@ class CatalogueItem(models.Model):
         labels = dict(SectorType.choices)
         return [str(labels[t]) for t in self.sector_type_list]
 
+    @property
+    def stage_names(self) -> list[str]:
+        return [s["name"] for s in self.stages or []]
+
+    def stage_days(self, name: str) -> int | None:
+        """The working-day allowance of the stage called `name`, None if it is not one of the list."""
+        return next((int(s.get("days") or 0) for s in self.stages or [] if s["name"] == name), None)
+
+    @property
+    def rule(self) -> str:
+        """The due rule in force: the stored one, or the timing's default."""
+        return self.due_rule or (RULES_FOR_TIMING.get(self.timing) or ("",))[0]
+
     def timing_text(self) -> str:
         """The deadline rule in words, for the public catalogue page."""
+        n = self.due_offset
         if self.timing == Timing.PERIODIC:
-            return _("%(cadence)s，期满后 %(n)s 个工作日内") % {
-                "cadence": self.get_cadence_display(),
-                "n": self.due_offset,
-            }
+            cadence = self.get_cadence_display()
+            if self.rule == DueRule.FIXED_DAY:
+                return _("%(cadence)s，%(when)s前") % {"cadence": cadence, "when": self.fixed_day_text()}
+            return _("%(cadence)s，期满后 %(n)s 个工作日内") % {"cadence": cadence, "n": n}
         if self.timing == Timing.TIMELY:
-            return _("事项发生后 %(n)s 个工作日内") % {"n": self.due_offset}
+            if self.rule == DueRule.BEFORE_EVENT:
+                return _("事项发生前 %(n)s 个工作日") % {"n": n}
+            return _("事项发生后 %(n)s 个工作日内") % {"n": n}
         if self.timing == Timing.STAGED:
-            return _("分阶段：%(stages)s") % {"stages": "、".join(self.stages)}
+            return _("分阶段：%(stages)s") % {
+                "stages": "、".join(
+                    str(_("%(name)s后 %(n)s 个工作日内") % {"name": s["name"], "n": s.get("days") or 0})
+                    for s in self.stages or []
+                )
+            }
         return str(_("长期保持，内容变化时及时更新"))
+
+    def fixed_day_text(self) -> str:
+        """每月5日 · 每年2月底 · 次年1月31日 · 每季度第1个月10日 — the words of a fixed-day rule."""
+        month, cadence = self.due_month or 1, self.cadence
+        # 31 = the month's last day: "2月底", but a yearly rule in a 31-day month reads "1月31日".
+        long_month = cadence == Cadence.YEARLY and month in (1, 3, 5, 7, 8, 10, 12)
+        end = (self.due_day or 0) >= LAST_DAY and not long_month
+        day = _("底") if end else _("%(d)s日") % {"d": min(self.due_day or LAST_DAY, LAST_DAY)}
+        if cadence == Cadence.MONTHLY:
+            return (_("次月%(day)s") if self.due_next_period else _("每月%(day)s")) % {"day": day}
+        if cadence == Cadence.YEARLY:
+            return (_("次年%(m)s月%(day)s") if self.due_next_period else _("每年%(m)s月%(day)s")) % {
+                "m": month,
+                "day": day,
+            }
+        pattern = _("下一期第%(m)s个月%(day)s") if self.due_next_period else _("本期第%(m)s个月%(day)s")
+        return pattern % {"m": month, "day": day}
+
+    def clean(self) -> None:
+        """The timing fields agree with each other (the catalogue editor and the demo both check)."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        allowed = RULES_FOR_TIMING.get(self.timing, ())
+        if self.due_rule and self.due_rule not in allowed:
+            errors["due_rule"] = _("该公开时间不能使用此时限规则。")
+        if self.timing == Timing.PERIODIC and not self.cadence:
+            errors["cadence"] = _("定期公开须选择公开周期。")
+        if self.rule == DueRule.FIXED_DAY:
+            months = CADENCE_MONTHS.get(self.cadence, 1)
+            if not self.due_day or not 1 <= self.due_day <= LAST_DAY:
+                errors["due_day"] = _("请填写 1 至 31 日（31 表示月底）。")
+            if self.due_month and not 1 <= self.due_month <= months:
+                errors["due_month"] = _("期内月份应在 1 至 %(n)s 之间。") % {"n": months}
+        if self.timing == Timing.STAGED:
+            names = []
+            stages = self.stages if isinstance(self.stages, list) else None
+            for s in stages or [None]:
+                if not isinstance(s, dict) or not str(s.get("name") or "").strip():
+                    errors["stages"] = _("请逐一填写阶段名称和时限（工作日）。")
+                    break
+                if not isinstance(s.get("days", 0), int) or not 0 <= s.get("days", 0) <= 60:
+                    errors["stages"] = _("阶段时限应为 0 至 60 个工作日。")
+                    break
+                names.append(s["name"])
+            if len(set(names)) != len(names):
+                errors["stages"] = _("阶段名称不能重复。")
+        if self.notice_days and self.period_days:
+            errors["notice_days"] = _("公示期（工作日）与公开期（天）只填一项。")
+        if errors:
+            raise ValidationError(errors)
 
 
 def in_force_q(on=None, prefix: str = "") -> models.Q:

@@ -2,7 +2,6 @@
 state or actor refused, an event recorded. Pages, the API and jobs all call these."""
 
 import secrets
-from datetime import timedelta
 
 from django.apps import apps
 from django.core.files.base import ContentFile
@@ -14,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.audit.log import record
-from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Duration, Scope, current_version_for
-from gongkai.lib import confidentiality, filetypes, richtext, uploads
+from gongkai.catalogue.models import SCOPE_WIDTH, CatalogueItem, Scope, current_version_for
+from gongkai.lib import confidentiality, filetypes, richtext, uploads, workdays
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
@@ -23,7 +22,7 @@ from gongkai.notifications.actions import notify_on_commit
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Role
 
-from . import board_cache, ports
+from . import board_cache, ports, windows
 from .models import (
     TRANSITIONS,
     Attachment,
@@ -418,12 +417,17 @@ def publish_item(item, *, by, now=None):
     item = _locked(item)
     access.require(by, "item.publish", item)
     now = now or timezone.now()
-    rule = item.catalogue_item
+    try:
+        planned = windows.windows(item.catalogue_item, item.scope, now, ports.working_calendar())
+    except workdays.CalendarNotCovered as exc:
+        raise ActionError(
+            _("公示期将跨入 %(y)s 年，工作日历尚未覆盖该年：请管理员先录入该年放假安排。") % {"y": exc.year}
+        ) from None
     item.published_at = now
     if item.scope == Scope.PUBLIC:
-        item.public_from = now + timedelta(days=rule.min_internal_days if rule else 0)
-    if item.expires_at is None and rule and rule.duration == Duration.SHORT and rule.period_days:
-        item.expires_at = now + timedelta(days=rule.period_days)
+        item.public_from = planned.public_from
+    if item.expires_at is None:
+        item.expires_at = planned.expires_at
     item.index_number = _index_number(item, now)
     _move(item, "publish", by=by, fields=["published_at", "public_from", "expires_at", "index_number"])
     if item.supersedes_id:
@@ -510,6 +514,7 @@ def decide_change(request, *, by, approve: bool):
         item.notice = request.reason
         _move(item, request.kind, by=by, note=request.reason, fields=["ended_at", "notice"])
         ports.archive_item(item, event=request.kind, by=by)  # R24: the revoked/terminated version
+        ports.item_withdrawn(item)  # R14: the only current long-term item gone reopens its obligation
     _event(item, "approve_change" if approve else "reject_change", by=by, note=request.get_kind_display())
     notify_on_commit(
         [request.requested_by],

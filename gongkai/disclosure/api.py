@@ -18,7 +18,7 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 
 from gongkai import access
-from gongkai.api.auth import TOKEN_REQUIRED
+from gongkai.accounts.bearer import TOKEN_REQUIRED
 from gongkai.catalogue.models import CatalogueItem, Category, Scope
 from gongkai.lib.params import Day, Id
 from gongkai.lib.text import clean_line

@@ -170,19 +170,19 @@ def load() -> None:
     s = Flow(sxa, _user("lianluoyuan"), _user("shuji"), reviewer)
 
     # Long-term, public: on the board for good.
-    s.item(21, "神仙坳社区党支部领导班子成员分工", DIVISION, when=at(2026, 3, 2))
-    s.item(22, "神仙坳社区党支部议事规则和决策程序", RULES, when=at(2026, 3, 2, 10))
-    s.item(42, "神仙坳社区党支部2026年党务公开承诺", PROMISE, when=at(2026, 3, 5))
+    s.item(18, "神仙坳社区党支部领导班子成员分工", DIVISION, when=at(2026, 3, 2))
+    s.item(19, "神仙坳社区党支部议事规则和决策程序", RULES, when=at(2026, 3, 2, 10))
+    s.item(39, "神仙坳社区党支部2026年党务公开承诺", PROMISE, when=at(2026, 3, 5))
     # Periodic, inside the organisation; the first quarter has expired into the archive.
     s.item(
-        16,
+        13,
         "2026年第一季度党费收缴、管理和使用情况",
         FEES_Q1,
         when=at(2026, 4, 14),
         period_label="2026年第一季度",
     )
     s.item(
-        16,
+        13,
         "2026年第三季度党费收缴、管理和使用情况",
         FEES_Q3,
         when=at(2026, 10, 15),
@@ -197,15 +197,15 @@ def load() -> None:
         event_date=(now - timedelta(days=33)).date(),
     )
     s.item(
-        13,
+        12,
         "关于确定张某某等2名同志为发展对象的公示",
         CANDIDATES,
         when=now - timedelta(days=2),
-        stage="发展对象",
+        stage="确定发展对象",
     )
     # The reviewer masked an ID number: readers see the mask.
     s.item(
-        34,
+        31,
         "2026年11月城乡居民最低生活保障对象公示",
         ALLOWANCE,
         when=now - timedelta(days=1),
@@ -222,7 +222,7 @@ def load() -> None:
         period_label="2025年度",
     )
     s.item(
-        39,
+        36,
         "关于给予王某某同志党内警告处分的通报",
         DISCIPLINE,
         when=at(2026, 10, 10),
@@ -230,7 +230,7 @@ def load() -> None:
     )
     # Every workflow state.
     s.item(
-        18,
+        15,
         "2026年度民主评议党员结果",
         "评议工作将于12月开展，结果届时公开。",
         upto=State.DRAFT,
@@ -251,14 +251,14 @@ def load() -> None:
         period_label="2026年下半年",
     )
     s.item(
-        30,
+        27,
         "2026年第三季度党员群众意见建议及采纳情况",
         "本季度收到意见建议 12 条，已采纳 9 条。",
         upto=State.APPROVED,
         period_label="2026年第三季度",
     )
     sent_back = s.item(
-        31,
+        28,
         "2026年第三季度来信来访办理情况",
         "本季度来信来访 5 件。",
         upto=State.SUBMITTED,
@@ -300,7 +300,7 @@ def load() -> None:
     # R12: a withholding filed upward and waiting for the street committee.
     actions.file_withholding(
         sxa,
-        s.rules[32],
+        s.rules[29],
         by=s.clerk,
         reason=Withholding.Reason.PRIVACY,
         period_label="2026年第三季度",
@@ -311,14 +311,14 @@ def load() -> None:
     xk = Organisation.objects.get(code="JLJD-XK")
     v = Flow(xk, *_staff(xk, "jljd-xk"), reviewer)
     v.item(
-        35,
+        32,
         "2026年10月新开村“三资”管理情况",
         "10月村集体经济收入 8.6 万元，支出 3.2 万元，明细见村务公开栏。",
         when=at(2026, 11, 12),
         period_label="2026年10月",
     )
     v.item(
-        36,
+        33,
         "关于新开村组级道路硬化项目的“四议两公开”决议公开",
         "经村党支部提议、村“两委”商议、党员大会审议、村民代表会议决议，实施组级道路硬化 2.3 公里。",
         when=at(2026, 11, 20),
@@ -333,7 +333,7 @@ def load() -> None:
     )
     withheld = actions.file_withholding(
         xk,
-        v.rules[34],
+        v.rules[31],
         by=v.clerk,
         reason=Withholding.Reason.TEMPORARY,
         until=date(2027, 1, 31),
@@ -344,14 +344,14 @@ def load() -> None:
     jg = Organisation.objects.get(code="JLJD-JG1")
     o = Flow(jg, *_staff(jg, "jljd-jg1"), reviewer)
     o.item(
-        40,
+        37,
         "集里街道机关2025年度“三公”经费使用情况",
         "2025年度“三公”经费支出 12.4 万元，比上年下降 8%。",
         when=at(2026, 2, 6),
         period_label="2025年度",
     )
     o.item(
-        26,
+        23,
         "干部任前公示（刘某某同志）",
         "刘某某，男，1986年6月生，拟任街道社会事务办副主任。公示期5个工作日。",
         when=now - timedelta(days=3),

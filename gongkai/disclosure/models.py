@@ -171,6 +171,13 @@ class DisclosureItem(models.Model):
             and not self.is_expired(now)
         )
 
+    @property
+    def notice_window(self):
+        """(first, last day) of a 公示期 stated in working days, for showing both dates (R14)."""
+        from .windows import notice_dates
+
+        return notice_dates(self)
+
     def is_expired(self, now: datetime | None = None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 

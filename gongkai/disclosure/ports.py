@@ -11,7 +11,16 @@ from collections.abc import Callable
 from django.core.exceptions import ImproperlyConfigured
 
 _plugged: dict[str, Callable] = {}
-PORTS = ("index_item", "index_new_items", "archive_item", "fulfil_obligation", "withholding_decided")
+PORTS = (
+    "index_item",
+    "index_new_items",
+    "archive_item",
+    "fulfil_obligation",
+    "withholding_decided",
+    "item_withdrawn",
+    "obligation_for_item",
+    "working_calendar",
+)
 
 
 def plug(port: str, fn: Callable) -> None:
@@ -53,3 +62,18 @@ def fulfil_obligation(item):
 def withholding_decided(withholding) -> None:
     """R12, R14: an accepted filing turns the pair's open obligations to withheld (obligations)."""
     _call("withholding_decided", withholding)
+
+
+def item_withdrawn(item) -> None:
+    """R14: a revoked or terminated item: the long-term obligation it met passes on or reopens (obligations)."""
+    _call("item_withdrawn", item)
+
+
+def obligation_for_item(item):
+    """R14: the open obligation publishing `item` would fulfil, or None (obligations), to show the clerk."""
+    return _call("obligation_for_item", item)
+
+
+def working_calendar():
+    """R15: the working-day calendar (package plus admin overrides) for working-day windows (obligations)."""
+    return _call("working_calendar")

@@ -17,7 +17,7 @@ from gongkai.lib import params, spreadsheet
 from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Organisation
 
-from . import actions, forms
+from . import actions, forms, ports
 from .models import (
     Attachment,
     BodyFormat,
@@ -28,6 +28,7 @@ from .models import (
     Withholding,
     WorkPlan,
 )
+from .windows import window_warnings
 
 
 @login_required
@@ -89,9 +90,13 @@ def new_item(request):
     if not code:
         return redirect("disclosure:work_list")
     org = _creatable_org(request.user, code)
-    form = forms.ItemForm(
-        request.POST or None, org=org, initial={"catalogue_item": request.GET.get("catalogue_item")}
-    )
+    # R14: started from an obligation, the draft states its period (or event, stage) explicitly.
+    initial = {
+        k: request.GET[k]
+        for k in ("catalogue_item", "period_label", "stage", "event_date")
+        if k in request.GET
+    }
+    form = forms.ItemForm(request.POST or None, org=org, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         done = run_action(
@@ -168,6 +173,11 @@ def work_item(request, pk):
             "attachments": item.attachments.all(),
             "events": item.events.select_related("actor"),
             "can": can,
+            # R14: which obligation publishing will fulfil (never guessed), and windows it cannot give.
+            "fulfils": ports.obligation_for_item(item) if item.state != State.PUBLISHED else None,
+            "window_warnings": window_warnings(item, timezone.now(), ports.working_calendar())
+            if item.state in (State.SUBMITTED, State.REVIEWED, State.APPROVED)
+            else [],
             "edit_form": edit_form,
             "attachment_form": forms.AttachmentForm() if can["edit"] else None,
             "import_form": forms.ImportBodyForm() if can["edit"] else None,

@@ -56,11 +56,9 @@ def detail(request, pk):
     cached = board_cache.get(request, board_cache.ALL)
     if cached is not None:
         return cached
-    try:
-        item = access.get_item_or_404(
-            request.user,
-            pk,
-            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"),
+    try:  # not yet a denial: an ended item's link may still be the user's (below)
+        item = access.get_or_404(
+            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"), pk=pk
         )
     except Http404:
         return _ended(request, pk)
@@ -126,8 +124,8 @@ def download(request, pk, attachment_id):
     response = FileResponse(
         default_storage.open(attachment.stored_name, "rb"),
         as_attachment=True,
-        filename=attachment.original_name,
-        content_type=filetypes.CONTENT_TYPES[attachment.kind],
+        filename=filetypes.download_name(attachment.original_name, attachment.kind),
+        content_type=filetypes.content_type(attachment.kind),
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

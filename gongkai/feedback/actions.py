@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -254,11 +255,14 @@ def erase_personal_data(case, *, by=None, now=None) -> bool:
 
 
 def erase_expired_personal_data(now=None) -> int:
-    """The daily retention job: cases answered more than FEEDBACK_PERSONAL_DATA_DAYS ago."""
+    """The daily retention job: cases answered more than FEEDBACK_PERSONAL_DATA_DAYS ago, and cases never
+    answered that were received more than that long ago (an open case does not keep data for ever)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=_retention_days())
+    answered = Q(status=Status.REPLIED, replied_at__lt=cutoff)
+    unanswered = ~Q(status=Status.REPLIED) & Q(received_at__lt=cutoff)
     due = FeedbackCase.objects.filter(
-        status=Status.REPLIED, replied_at__lt=cutoff, personal_data_erased_at__isnull=True
+        answered | unanswered, personal_data_erased_at__isnull=True
     ).values_list("pk", flat=True)
     erased = 0
     for pk in list(due):

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class FeedbackConfig(AppConfig):
     name = "gongkai.feedback"
+
+    def ready(self):
+        from gongkai.obligations import calendar
+
+        from . import deadlines
+
+        calendar.register_recomputer(deadlines.recompute)  # R15: its deadlines follow the calendar

@@ -5,6 +5,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from gongkai.notifications import notices
+from gongkai.obligations import calendar
 
 from .actions import erase_expired_personal_data
 from .models import FeedbackCase, Status
@@ -26,7 +27,12 @@ def remind(today=None) -> int:
         body = _("办理期限 %(due)s。") % {"due": f"{c.due_date:%Y-%m-%d}"}
         return title % {"subject": c.subject}, body, reverse("feedback:case", args=[c.pk]), f"fk-due:{c.pk}"
 
-    return notices.remind_handlers(FeedbackCase.objects.exclude(status=Status.REPLIED), today, describe)
+    return notices.remind_handlers(
+        FeedbackCase.objects.exclude(status=Status.REPLIED),
+        today,
+        describe,
+        horizon=calendar.reminder_horizon(today),
+    )
 
 
 @db_periodic_task(crontab(hour="8", minute="5"))

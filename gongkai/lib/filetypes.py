@@ -50,6 +50,19 @@ def _sniff_ooxml(data: bytes) -> str | None:
     return "docx" if is_docx else "xlsx"
 
 
+def download_name(name: str, kind: str | None) -> str:
+    """The name a download is offered under: the upload's stem with the extension of the checked content
+    (`x.html` that is a PNG downloads as `x.png`); unknown content gets no extension a browser acts on."""
+    stem = name.rsplit("/", 1)[-1]
+    if "." in stem.lstrip("."):
+        stem = stem.rsplit(".", 1)[0]
+    return (stem or "file") + EXTENSIONS.get(kind or "", ".bin")
+
+
+def content_type(kind: str | None) -> str:
+    return CONTENT_TYPES.get(kind or "", "application/octet-stream")
+
+
 def sniff(data: bytes) -> str | None:
     """Return "pdf", "png", "jpeg", "gif", "webp", "docx", "xlsx", or None for anything else."""
     for magic, kind in _MAGIC:

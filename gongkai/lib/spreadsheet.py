@@ -68,7 +68,16 @@ def response(rows: Iterable[Sequence], fmt: str, filename: str, *, sheet: str = 
     """A download of `rows` as `filename`.csv or .xlsx (`filename` without extension, ASCII)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown spreadsheet format {fmt!r}")
-    body = csv_bytes(rows) if fmt == "csv" else xlsx_bytes(rows, sheet)
+    counted = [0]
+
+    def counting(rows):
+        for row in rows:
+            counted[0] += 1
+            yield row
+
+    body = csv_bytes(counting(rows)) if fmt == "csv" else xlsx_bytes(counting(rows), sheet)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    # Read by the audit middleware: every export is an audit entry (SECURITY 10).
+    response.gongkai_export = {"file": f"{filename}.{fmt}", "rows": max(counted[0] - 1, 0)}
     return response

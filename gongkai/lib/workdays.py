@@ -20,6 +20,8 @@ __all__ = [
     "covered_years",
     "is_covered",
     "is_working_day",
+    "subtract_working_days",
+    "working_day_on_or_after",
     "working_days_between",
 ]
 
@@ -106,6 +108,31 @@ def add_working_days(start: date, n: int, overrides: Overrides = EMPTY) -> date:
         d += _ONE_DAY
         if _is_working(d, overrides):
             n -= 1
+    return d
+
+
+def subtract_working_days(end: date, n: int, overrides: Overrides = EMPTY) -> date:
+    """The n-th working day before `end` (end itself never counts); n=0 returns the last working day
+    on or before `end`: "N working days before the event"."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
+    d = _as_date(end)
+    if n == 0:
+        while not _is_working(d, overrides):
+            d -= _ONE_DAY
+        return d
+    while n:
+        d -= _ONE_DAY
+        if _is_working(d, overrides):
+            n -= 1
+    return d
+
+
+def working_day_on_or_after(d: date, overrides: Overrides = EMPTY) -> date:
+    """`d` if it is a working day, else the next one: a fixed deadline that falls on a rest day moves."""
+    d = _as_date(d)
+    while not _is_working(d, overrides):
+        d += _ONE_DAY
     return d
 
 

@@ -1,7 +1,5 @@
 """Notices to the people who answer for an organisation, sent when the caller's transaction commits."""
 
-from datetime import timedelta
-
 from gongkai import access
 
 from .actions import notify_on_commit
@@ -17,11 +15,11 @@ def send(users, title: str, body: str = "", url: str = "", key: str = "") -> Non
     notify_on_commit(users, title, body, url, key=key)
 
 
-def remind_handlers(open_cases, today, describe) -> int:
-    """Tell the handlers of each open case due within three working days (seven calendar days cover
-    them), or overdue. `describe(case, late)` gives (title, body, url, key); the key, with the due
-    date, keeps it to one notice per case and date. Returns how many cases were considered."""
-    cases = list(open_cases.filter(due_date__lte=today + timedelta(days=7)).select_related("org"))
+def remind_handlers(open_cases, today, describe, *, horizon) -> int:
+    """Tell the handlers of each open case due by `horizon` (three working days ahead: the calendar's
+    reminder_horizon), or overdue. `describe(case, late)` gives (title, body, url, key); the key, with
+    the due date, keeps it to one notice per case and date. Returns how many cases were considered."""
+    cases = list(open_cases.filter(due_date__lte=horizon).select_related("org"))
     for case in cases:
         late = case.due_date < today
         title, body, url, key = describe(case, late)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongkai import access
 from gongkai.audit.log import record
-from gongkai.catalogue.models import CatalogueItem, CatalogueVersion, Timing
+from gongkai.catalogue.models import CatalogueItem, CatalogueVersion, DueRule, Timing
 from gongkai.lib import bulk, workdays
 from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
@@ -17,39 +17,31 @@ from gongkai.lib.text import clean_line
 from gongkai.numbering.models import next_number
 from gongkai.orgs.models import Organisation
 
-from . import calendar, summary
-from .models import CalendarOverride, CalendarYear, ComplianceSummary, Kind, Obligation
+from . import calendar, rules, summary
+from .models import CalendarOverride, CalendarYear, ComplianceSummary, Counting, Kind, Obligation
 from .periods import periods
-
-
-def _fresh_overrides() -> workdays.Overrides:
-    # Inside a calendar transaction: read the rows just written, not the cache.
-    days = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
-    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
-    return workdays.Overrides(days=days, years=years)
-
 
 # ---- Generation (R14) ------------------------------------------------------------------------
 
 
-def _versions_by_owner_path(year: int) -> dict[str, list[tuple[date, date | None, int]]]:
-    """owner path -> the published versions governing `year`, in order: (in force from, until, id).
-    R5: a version governs the periods that begin on or after its effective date and before the next
-    version's; a version without an effective date counts from the beginning."""
-    found: dict[str, list[tuple[date, int, int]]] = {}
-    for path, number, pk, effective in CatalogueVersion.objects.filter(
+def _versions_by_owner_path(year: int) -> dict[str, list[tuple[date, date | None, int, date]]]:
+    """owner path -> the published versions governing `year`, in order: (in force from, until, id,
+    publication day). R5: a version governs the periods that begin on or after its effective date and
+    before the next version's; a version without an effective date counts from the beginning."""
+    found: dict[str, list[tuple[date, int, int, date]]] = {}
+    for path, number, pk, effective, published in CatalogueVersion.objects.filter(
         published_at__isnull=False
-    ).values_list("catalogue__owner__path", "number", "pk", "effective_from"):
-        found.setdefault(path, []).append((effective or date.min, number, pk))
+    ).values_list("catalogue__owner__path", "number", "pk", "effective_from", "published_at"):
+        found.setdefault(path, []).append((effective or date.min, number, pk, timezone.localdate(published)))
     first, last = date(year, 1, 1), date(year, 12, 31)
     out = {}
     for path, versions in found.items():
         versions.sort()
         windows = []
-        for i, (start, _n, pk) in enumerate(versions):
+        for i, (start, _n, pk, day) in enumerate(versions):
             until = versions[i + 1][0] if i + 1 < len(versions) else None
             if (until is None or until > first) and start <= last:
-                windows.append((start, until, pk))
+                windows.append((start, until, pk, day))
         out[path] = windows
     return out
 
@@ -59,6 +51,8 @@ def generate_obligations(year: int, orgs=None) -> int:
     """Materialise the long-term and periodic obligations of `year` for every organisation (or `orgs`),
     and their compliance summary rows in the same transaction.
 
+    A long-term obligation is one row per organisation and item, due by the rollout deadline of the
+    organisation's sector type (R14, R19); an open one from an earlier year carries into `year`.
     Idempotent and safe to run twice at once: the unique constraint drops the rows that exist.
     A fixed number of queries whatever the number of organisations; returns the rows attempted."""
     versions = _versions_by_owner_path(year)
@@ -66,40 +60,42 @@ def generate_obligations(year: int, orgs=None) -> int:
         return 0
     items_by_version: dict[int, list[CatalogueItem]] = {}
     for item in CatalogueItem.objects.filter(
-        version_id__in=[pk for windows in versions.values() for _s, _u, pk in windows],
+        version_id__in=[pk for windows in versions.values() for _s, _u, pk, _d in windows],
         timing__in=[Timing.NONE, Timing.PERIODIC],
     ):
         items_by_version.setdefault(item.version_id, []).append(item)
     due = calendar.DueDates(calendar.current_overrides())
+    rollout = calendar.rollout_deadlines(year)
     org_qs = Organisation.objects.all() if orgs is None else orgs
     org_qs = org_qs.filter(closed_on__isnull=True)  # R1: a closed organisation owes nothing new
     rows = []
-    for org in org_qs.only("pk", "path", "sector_type").order_by("path").iterator(chunk_size=2000):
+    for org in org_qs.only("pk", "path", "depth", "sector_type").order_by("path").iterator(chunk_size=2000):
         windows = next(
             (versions[p] for p in reversed([*org.ancestor_paths(), org.path]) if p in versions), []
         )
+        deadline = calendar.rollout_deadline_for(org, rollout) if rollout else None
         governed = [
-            (item, start, until, n == 0)
-            for n, (start, until, version_id) in enumerate(windows)
+            (item, start, until, n == 0, published)
+            for n, (start, until, version_id, published) in enumerate(windows)
             for item in items_by_version.get(version_id, ())
         ]
-        for item, in_force_from, until, first_window in governed:
+        for item, in_force_from, until, first_window, published in governed:
             if item.sector_types and f",{org.sector_type}," not in item.sector_types:
                 continue
             if item.timing == Timing.NONE:
                 if not first_window:
-                    continue  # one long-term row a year: the version governing its beginning
-                specs = [("long_term", "", date(year, 1, 1), None, date(year, 1, 1))]
+                    continue  # one long-term row: the version governing the year's beginning
+                specs = [("long_term", "", None, None, rules.for_long_term(item, deadline, published))]
                 kind = Kind.LONG_TERM
             else:
                 specs = [
-                    (k, label, s, e, e)
+                    (k, label, s, e, rules.for_period(item, s, e))
                     for k, label, s, e in periods(item.cadence, year)
                     if in_force_from <= s and (until is None or s < until)
                 ]
                 kind = Kind.PERIODIC
-            for key, label, start, end, count_from in specs:
-                due_date, uncovered = due(count_from, item.due_offset)
+            for key, label, start, end, anchor in specs:
+                due_date, uncovered = due(*anchor)
                 rows.append(
                     bulk.Row(
                         org_id=org.pk,
@@ -113,14 +109,20 @@ def generate_obligations(year: int, orgs=None) -> int:
                         period_label=label,
                         period_start=start,
                         period_end=end,
-                        start_date=count_from,
-                        offset=item.due_offset,
+                        start_date=anchor.start,
+                        offset=anchor.offset,
+                        counting=anchor.counting,
                         due_date=due_date,
                         calendar_not_covered=uncovered,
                     )
                 )
     bulk.insert(Obligation, rows, conflict=["org", "catalogue_item", "key"])  # existing rows stay
-    summary.refresh(Q(year=year) if orgs is None else Q(year=year, org_id__in=orgs.values("pk")))
+    scope = Q() if orgs is None else Q(org_id__in=orgs.values("pk"))
+    carried = Obligation.objects.filter(scope, kind=Kind.LONG_TERM, year__lt=year, fulfilled_at__isnull=True)
+    moved_from = set(carried.values_list("year", flat=True))
+    if moved_from:
+        carried.update(year=year)  # still owed: it counts in this year's compliance and rollout
+    summary.refresh(scope & Q(year__in=[year, *moved_from]))
     return len(rows)
 
 
@@ -175,13 +177,51 @@ def org_sector_type_changed(org) -> None:
     summary.rebuild()
 
 
+@transaction.atomic
+def rollout_deadlines_changed(year: int) -> int:
+    """R19: a plan's deadlines were set or changed: the open long-term obligations follow them.
+    Called by oversight's plan action in its transaction; returns how many deadlines moved."""
+    versions = _versions_by_owner_path(year)
+    rollout = calendar.rollout_deadlines(year)
+    overrides = calendar.current_overrides()
+    changed = []
+    for o in (
+        Obligation.objects.select_for_update()
+        .filter(kind=Kind.LONG_TERM, year=year, fulfilled_at__isnull=True)
+        .select_related("org", "catalogue_item")
+    ):
+        windows = next(
+            (versions[p] for p in reversed([*o.org.ancestor_paths(), o.org.path]) if p in versions), []
+        )
+        published = windows[0][3] if windows else None  # the version governing the year's beginning
+        if published is None or (o.counting == Counting.AFTER and o.start_date != published):
+            continue  # reopened after a revocation: counted from that day, not from the plan
+        anchor = rules.for_long_term(
+            o.catalogue_item, calendar.rollout_deadline_for(o.org, rollout), published
+        )
+        due = calendar.due_date(anchor.start, anchor.offset, overrides, anchor.counting)
+        if (anchor, due) != ((o.start_date, o.offset, o.counting), (o.due_date, o.calendar_not_covered)):
+            o.start_date, o.offset, o.counting = anchor
+            o.due_date, o.calendar_not_covered = due
+            changed.append(o)
+    Obligation.objects.bulk_update(
+        changed, ["start_date", "offset", "counting", "due_date", "calendar_not_covered"], batch_size=1000
+    )
+    if changed:
+        summary.refresh(Q(kind=Kind.LONG_TERM, year=year))
+    return len(changed)
+
+
 # ---- Timely and staged obligations: a clerk registers the event -----------------------------
+
+
+EVENT_WINDOW = timedelta(days=366)
 
 
 @transaction.atomic
 def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
-    """R14: a timely item's event (or a staged item's stage) happened: one obligation, due N working
-    days after it."""
+    """R14: a timely item's event (or a staged item's stage) happened — or, for an item due before its
+    event, is coming: one obligation, due as the catalogue says."""
     access.require(by, "obligation.register_event", org)
     if not CatalogueItem.objects.for_org(org).filter(pk=catalogue_item.pk).exists():
         raise ActionError(_("该目录事项不适用于本组织。"))
@@ -190,19 +230,24 @@ def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
     if not isinstance(event_date, date):
         raise ActionError(_("请填写事项发生日期。"))
     today = timezone.localdate()
-    if event_date > today:
+    ahead = catalogue_item.timing == Timing.TIMELY and catalogue_item.rule == DueRule.BEFORE_EVENT
+    if ahead:
+        if event_date > today + EVENT_WINDOW:
+            raise ActionError(_("事项日期不能晚于一年后。"))
+    elif event_date > today:
         raise ActionError(_("事项发生日期不能晚于今天。"))
-    if event_date < today - timedelta(days=366):
+    if event_date < today - EVENT_WINDOW:
         raise ActionError(_("事项发生日期不能早于一年前。"))
     note = clean_line(note, field=_("事项说明"), max_length=200)
     if catalogue_item.timing == Timing.STAGED:
-        if stage not in catalogue_item.stages:
-            raise ActionError(_("请选择该事项的公开阶段。"))
+        if stage not in catalogue_item.stage_names:
+            raise ActionError(_("请从该事项的阶段中选择。"))
         kind = Kind.STAGED
     else:
         stage, kind = "", Kind.TIMELY
+    anchor = rules.for_event(catalogue_item, event_date, stage)
     due_date, uncovered = calendar.due_date(
-        event_date, catalogue_item.due_offset, calendar.current_overrides()
+        anchor.start, anchor.offset, calendar.current_overrides(), anchor.counting
     )
     obligation = Obligation.objects.create(
         org=org,
@@ -217,8 +262,9 @@ def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
         event_date=event_date,
         event_note=note,
         stage=stage,
-        start_date=event_date,
-        offset=catalogue_item.due_offset,
+        start_date=anchor.start,
+        offset=anchor.offset,
+        counting=anchor.counting,
         due_date=due_date,
         calendar_not_covered=uncovered,
         registered_by=by,
@@ -236,23 +282,18 @@ def register_event(org, catalogue_item, *, by, event_date, note, stage=""):
 # ---- Fulfilment: called by disclosure.actions.publish_item in its transaction ---------------
 
 
-def _pick(candidates: list[Obligation], item, on: date) -> Obligation | None:
+def _pick(candidates: list[Obligation], item) -> Obligation | None:
+    """R14: the obligation of the period, event or stage the item states — never a guessed one."""
     if not candidates:
         return None
-    kind = candidates[0].kind
-    if kind == Kind.LONG_TERM:
+    if candidates[0].kind == Kind.LONG_TERM:
         return candidates[0]
     exact = {
         Kind.PERIODIC: lambda o: item.period_label and o.period_label == item.period_label,
         Kind.TIMELY: lambda o: item.event_date and o.event_date == item.event_date,
         Kind.STAGED: lambda o: item.stage and o.stage == item.stage,
-    }[kind]
-    for o in candidates:
-        if exact(o):
-            return o
-    # No exact match: the oldest open one that has already begun (never a future period).
-    begun = [o for o in candidates if (o.period_start or o.start_date) <= on]
-    return begun[0] if begun else None
+    }[candidates[0].kind]
+    return next((o for o in candidates if exact(o)), None)
 
 
 def carrier_moment(item):
@@ -270,8 +311,9 @@ def carrier_moment(item):
 
 
 def fulfil_for_item(item) -> Obligation | None:
-    """Publishing an item fulfils its obligation (R14); a new version of a published item does not.
-    Called again when a carrier is recorded: a required carrier must be there too (R36)."""
+    """Publishing an item fulfils the obligation of the period it states (R14); a new version of a
+    published item does not. An item for a period without an open obligation fulfils none. Called
+    again when a carrier is recorded: a required carrier must be there too (R36)."""
     if item.catalogue_item_id is None or item.supersedes_id or item.published_at is None:
         return None
     moment = carrier_moment(item)
@@ -283,7 +325,7 @@ def fulfil_for_item(item) -> Obligation | None:
         .filter(org_id=item.org_id, catalogue_item_id=item.catalogue_item_id, fulfilled_at__isnull=True)
         .order_by("start_date", "pk")
     )
-    obligation = _pick(candidates, item, on)
+    obligation = _pick(candidates, item)
     if obligation is None:
         return None
     obligation.fulfilled_at = moment
@@ -300,6 +342,85 @@ def fulfil_for_item(item) -> Obligation | None:
     return obligation
 
 
+def obligation_for_item(item) -> Obligation | None:
+    """The open obligation an item would fulfil if published now (shown to the clerk before publishing)."""
+    if item.catalogue_item_id is None or item.supersedes_id:
+        return None
+    candidates = list(
+        Obligation.objects.filter(
+            org_id=item.org_id, catalogue_item_id=item.catalogue_item_id, fulfilled_at__isnull=True
+        ).order_by("start_date", "pk")
+    )
+    return _pick(candidates, item)
+
+
+def item_withdrawn(item, *, on: date | None = None) -> Obligation | None:
+    """R14: a published item was revoked or terminated. The long-term obligation it fulfilled passes to
+    another current item of the same catalogue item, or reopens, due the catalogue's allowance later.
+    Called by disclosure's change action in its transaction."""
+    obligation = (
+        Obligation.objects.select_for_update()
+        .filter(
+            org_id=item.org_id,
+            catalogue_item_id=item.catalogue_item_id,
+            kind=Kind.LONG_TERM,
+            fulfilled_at__isnull=False,
+        )
+        .select_related("catalogue_item")
+        .first()
+    )
+    if obligation is None:
+        return None
+    from gongkai.disclosure.models import DisclosureItem
+
+    other = (
+        DisclosureItem.objects.current()
+        .filter(org_id=item.org_id, catalogue_item_id=item.catalogue_item_id)
+        .exclude(pk=item.pk)
+        .order_by("-published_at")
+        .first()
+    )
+    on = on or timezone.localdate()
+    if other is not None:
+        obligation.fulfilled_item = other
+        obligation.save(update_fields=["fulfilled_item"])
+        return obligation
+    anchor = rules.after_reopening(obligation.catalogue_item, on)
+    obligation.start_date, obligation.offset, obligation.counting = anchor
+    obligation.due_date, obligation.calendar_not_covered = calendar.due_date(
+        *anchor, calendar.current_overrides()
+    )
+    obligation.fulfilled_at = obligation.fulfilled_on = obligation.fulfilled_item = None
+    old_year, obligation.year = obligation.year, on.year
+    obligation.save(
+        update_fields=[
+            "start_date",
+            "offset",
+            "counting",
+            "due_date",
+            "calendar_not_covered",
+            "fulfilled_at",
+            "fulfilled_on",
+            "fulfilled_item",
+            "year",
+        ]
+    )
+    summary.refresh(
+        Q(
+            org_id=obligation.org_id,
+            catalogue_item_id=obligation.catalogue_item_id,
+            year__in=[old_year, on.year],
+        )
+    )
+    record(
+        action="obligation.reopen",
+        obj=obligation,
+        actor=None,
+        data={"item": item.pk, "due": str(obligation.due_date)},
+    )
+    return obligation
+
+
 def withholding_decided(withholding) -> None:
     """Called by disclosure.actions.decide_withholding in its transaction: an accepted filing turns
     the pair's open obligations to withheld (R12, R14)."""
@@ -309,27 +430,49 @@ def withholding_decided(withholding) -> None:
 # ---- Calendar (R15) --------------------------------------------------------------------------
 
 
-def _recompute(since: date, until: date) -> int:
-    """Recompute the open deadlines a change between `since` and `until` may move (R15)."""
-    overrides = _fresh_overrides()
-    affected = (
-        Obligation.objects.select_for_update()
-        .filter(fulfilled_at__isnull=True, start_date__lt=until)
-        .filter(Q(due_date__isnull=True) | Q(due_date__gte=since))
-    )
+@calendar.register_recomputer
+def recompute_obligations(
+    overrides: workdays.Overrides, since: date | None, until: date | None, *, flagged_only: bool = False
+) -> int:
+    """Recount the open obligations a calendar change between `since` and `until` may move (R15)."""
+    affected = Obligation.objects.select_for_update().filter(fulfilled_at__isnull=True)
+    if flagged_only:
+        affected = affected.filter(calendar_not_covered=True)
+    if since is not None and until is not None:
+        # An "after" deadline starting after the changed days cannot move; "before" ones can.
+        affected = affected.filter(Q(start_date__lte=until) | ~Q(counting=Counting.AFTER)).filter(
+            Q(due_date__isnull=True) | Q(due_date__gte=since) | Q(start_date__gte=since)
+        )
     changed = []
-    for o in affected:
-        due_date, uncovered = calendar.due_date(o.start_date, o.offset, overrides)
+    for o in affected.only("pk", "start_date", "offset", "counting", "due_date", "calendar_not_covered"):
+        due_date, uncovered = calendar.due_date(o.start_date, o.offset, overrides, o.counting)
         if (due_date, uncovered) != (o.due_date, o.calendar_not_covered):
             o.due_date, o.calendar_not_covered = due_date, uncovered
             changed.append(o)
     Obligation.objects.bulk_update(changed, ["due_date", "calendar_not_covered"], batch_size=1000)
-    # The due-soon window of every open deadline may have moved too: every summary row, now.
-    summary.refresh(Q(), on=timezone.localdate(), overrides=overrides)
+    if changed or not flagged_only:
+        # The due-soon window of every open deadline may have moved too: every summary row, now.
+        summary.refresh(Q(), on=timezone.localdate(), overrides=overrides)
+    return len(changed)
+
+
+def _recompute(since: date | None, until: date | None) -> int:
+    """R15: one entry point: every open deadline of every kind, recounted with the calendar as written."""
+    moved = calendar.recompute_open_deadlines(calendar.fresh_overrides(), since, until)
     # Now for this process, and again after commit in case another request re-read the old rows.
     calendar.invalidate()
     transaction.on_commit(calendar.invalidate)
-    return len(changed)
+    return moved
+
+
+@transaction.atomic
+def recheck_flagged_deadlines() -> int:
+    """R15: the daily job. An upgraded chinese-calendar package may now cover a year it did not: every
+    deadline flagged "not covered", of every kind, is recounted. Returns how many moved."""
+    moved = calendar.recompute_open_deadlines(calendar.fresh_overrides(), None, None, flagged_only=True)
+    if moved:
+        record(action="calendar.recheck", obj=None, actor=None, data={"moved": moved})
+    return moved
 
 
 @transaction.atomic

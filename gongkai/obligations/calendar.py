@@ -1,6 +1,7 @@
 """R15: the working-day calendar as the app sees it: the package plus the admin's overrides, cached."""
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -31,10 +32,76 @@ def invalidate() -> None:
     cache.delete(CACHE_KEY)
 
 
-def due_date(start: date, offset: int, overrides: workdays.Overrides) -> tuple[date | None, bool]:
+# ---- R15: every open deadline of every kind follows the calendar ----------------------------------
+# Each app that keeps deadlines registers one function here (applications, feedback, oversight do in
+# their AppConfig.ready; obligations in actions.py): recompute(overrides, since, until) -> how many
+# deadlines moved. `since`/`until` bound the days that changed (None: any day, e.g. a newer calendar
+# package). One entry point, recompute_open_deadlines(), calls them all.
+Recomputer = Callable[..., int]
+_RECOMPUTERS: list[Recomputer] = []
+
+
+def register_recomputer(fn: Recomputer) -> Recomputer:
+    if fn not in _RECOMPUTERS:
+        _RECOMPUTERS.append(fn)
+    return fn
+
+
+def recompute_open_deadlines(
+    overrides: workdays.Overrides, since: date | None, until: date | None, *, flagged_only: bool = False
+) -> int:
+    """Recount every open deadline a calendar change between `since` and `until` may move (R15);
+    called inside the calendar action's transaction with the calendar as just written. With
+    `flagged_only`, only the deadlines flagged "not covered" (a newer package may cover them now)."""
+    return sum(fn(overrides, since, until, flagged_only=flagged_only) for fn in _RECOMPUTERS)
+
+
+def fresh_overrides() -> workdays.Overrides:
+    """The overrides as stored right now (inside a calendar transaction: not the cache)."""
+    days = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+    years = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    return workdays.Overrides(days=days, years=years)
+
+
+# ---- Facts owned by other apps that deadlines depend on (registered, so no import cycle) ----------
+_rollout_source: Callable[[int], dict[tuple[str, str], date]] | None = None
+
+
+def provide_rollout_deadlines(fn: Callable[[int], dict[tuple[str, str], date]]) -> None:
+    """oversight registers rollout.rollout_deadlines: (committee path, sector type) -> deadline (R19)."""
+    global _rollout_source
+    _rollout_source = fn
+
+
+def rollout_deadlines(year: int) -> dict[tuple[str, str], date]:
+    return _rollout_source(year) if _rollout_source else {}
+
+
+def rollout_deadline_for(org, table: dict[tuple[str, str], date]) -> date | None:
+    """The deadline of the nearest committee above `org` whose plan names its sector type."""
+    for path in reversed(org.ancestor_paths()):
+        deadline = table.get((path, org.sector_type))
+        if deadline is not None:
+            return deadline
+    return None
+
+
+def count(start: date, offset: int, overrides: workdays.Overrides, counting: str = "after") -> date:
+    """R14: `offset` working days after `start` ("after"), before it ("before"), or `start` itself
+    moved to the next working day when it is a rest day ("by"). Raises CalendarNotCovered."""
+    if counting == "by":
+        return workdays.working_day_on_or_after(start, overrides)
+    if counting == "before":
+        return workdays.subtract_working_days(start, offset, overrides)
+    return workdays.add_working_days(start, offset, overrides)
+
+
+def due_date(
+    start: date, offset: int, overrides: workdays.Overrides, counting: str = "after"
+) -> tuple[date | None, bool]:
     """(deadline, not covered): a deadline the calendar cannot tell is None and flagged, never guessed."""
     try:
-        return workdays.add_working_days(start, offset, overrides), False
+        return count(start, offset, overrides, counting), False
     except workdays.CalendarNotCovered:
         return None, True
 
@@ -43,19 +110,42 @@ def local_date(dt) -> date:
     return timezone.localtime(dt).date()
 
 
-def compute_due(received: date, days: int, pauses) -> tuple[date | None, bool]:
+def compute_due(
+    received: date,
+    days: int,
+    pauses,
+    overrides: workdays.Overrides | None = None,
+    *,
+    rest_day_receipt: bool = False,
+) -> tuple[date | None, bool]:
     """(due date, calendar_not_covered) of a case answered in `days` working days (applications R16,
     feedback R18). `pauses` are (start, end) pairs; an open one stops the clock (None, False). Each
-    pause shifts the due date by the working days it lasted."""
-    overrides = current_overrides()
+    pause shifts the due date by the working days it lasted. With `rest_day_receipt`, a case received
+    on a rest day counts as received on the next working day (政府信息公开 practice: 非工作日提出的，
+    以次日为收到申请之日). `overrides`: the calendar as just written inside a calendar action."""
+    overrides = current_overrides() if overrides is None else overrides
     if any(end is None for _start, end in pauses):
         return None, False
     try:
+        if rest_day_receipt:
+            received = workdays.working_day_on_or_after(received, overrides)
         due = workdays.add_working_days(received, days, overrides)
         stopped = sum(workdays.working_days_between(s, e, overrides) for s, e in pauses)
         return workdays.add_working_days(due, stopped, overrides), False
     except workdays.CalendarNotCovered:
         return None, True
+
+
+REMINDER_WORKING_DAYS = 3
+
+
+def reminder_horizon(today: date) -> date:
+    """The last due date a daily reminder covers: three working days ahead (R15), not a calendar week.
+    Past the calendar's cover every known deadline is included (the uncovered ones have none yet)."""
+    try:
+        return workdays.add_working_days(today, REMINDER_WORKING_DAYS, current_overrides())
+    except workdays.CalendarNotCovered:
+        return date.max
 
 
 def working_days_left(due: date | None, today: date | None = None) -> int | None:
@@ -72,16 +162,16 @@ def working_days_left(due: date | None, today: date | None = None) -> int | None
 
 
 class DueDates:
-    """Memoised due_date() for bulk generation: many rows share (start, offset)."""
+    """Memoised due_date() for bulk generation: many rows share (start, offset, counting)."""
 
     def __init__(self, overrides: workdays.Overrides):
         self.overrides = overrides
-        self._memo: dict[tuple[date, int], tuple[date | None, bool]] = {}
+        self._memo: dict[tuple[date, int, str], tuple[date | None, bool]] = {}
 
-    def __call__(self, start: date, offset: int) -> tuple[date | None, bool]:
-        key = (start, offset)
+    def __call__(self, start: date, offset: int, counting: str = "after") -> tuple[date | None, bool]:
+        key = (start, offset, counting)
         if key not in self._memo:
-            self._memo[key] = due_date(start, offset, self.overrides)
+            self._memo[key] = due_date(start, offset, self.overrides, counting)
         return self._memo[key]
 
 

@@ -49,6 +49,14 @@ class Kind(models.TextChoices):
     STAGED = "staged", _("分阶段公开")
 
 
+class Counting(models.TextChoices):
+    """R14: how a deadline is counted from its start date (so a calendar change can recount it)."""
+
+    AFTER = "after", _("之后若干个工作日")
+    BY = "by", _("当日（遇休息日顺延）")
+    BEFORE = "before", _("之前若干个工作日")
+
+
 class Status(models.TextChoices):
     """R14. Computed from the row and today (see status.py), never stored."""
 
@@ -89,9 +97,11 @@ class Obligation(models.Model):
     event_date = models.DateField(_("事项发生日期"), null=True, blank=True)
     event_note = models.CharField(_("事项说明"), max_length=200, blank=True)
     stage = models.CharField(_("阶段"), max_length=40, blank=True)
-    # The deadline counts `offset` working days from `start_date` (R15).
+    # The deadline counts `offset` working days after (or before) `start_date`, or is `start_date`
+    # moved to a working day (R14, R15); a calendar change recounts it from these three.
     start_date = models.DateField()
     offset = models.PositiveSmallIntegerField(default=0)
+    counting = models.CharField(max_length=6, choices=Counting.choices, default=Counting.AFTER)
     due_date = models.DateField(_("截止日期"), null=True, blank=True, db_index=True)
     # R15: the deadline falls in a year no calendar covers: stored as null, never guessed.
     calendar_not_covered = models.BooleanField(default=False)

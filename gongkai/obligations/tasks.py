@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from .actions import generate_obligations
+from .actions import generate_obligations, recheck_flagged_deadlines
 from .status import today
 
 
@@ -26,3 +26,10 @@ def refresh_compliance_summary():
     from .summary import refresh_stale
 
     return refresh_stale()
+
+
+@db_periodic_task(crontab(hour="1", minute="30"))
+@lock_task("calendar-recheck")
+def recheck_calendar_coverage():
+    """R15: after an upgrade of the chinese-calendar package, the deadlines it now covers get a date."""
+    return recheck_flagged_deadlines()

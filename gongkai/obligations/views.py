@@ -90,6 +90,12 @@ def obligation_list(request):
             "status_css": STATUS_CSS,
             "query": query.urlencode(),
             "can_register": access.may_anywhere(request.user, "prepare"),
+            # R14: a clerk drafts the item from its obligation, the period stated, never guessed.
+            "creatable": {
+                o.org_id
+                for o in page
+                if o.fulfilled_on is None and access.can(request.user, "item.create", o.org)
+            },
         },
     )
 

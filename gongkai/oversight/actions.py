@@ -1,5 +1,7 @@
 """Oversight actions (R19–R23): one transaction each, state checked under a row lock, audited."""
 
+import random
+import uuid
 from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
@@ -15,6 +17,7 @@ from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line, clean_text
 from gongkai.notifications.actions import notify_on_commit
+from gongkai.obligations.actions import rollout_deadlines_changed
 from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
 
@@ -79,6 +82,7 @@ def set_plan(
     SectorDeadline.objects.bulk_create(
         SectorDeadline(plan=plan, sector_type=k, deadline=d) for k, d in deadlines.items()
     )
+    rollout_deadlines_changed(year)  # R14: open long-term obligations are due by these deadlines
     record(
         action="oversight.plan",
         obj=plan,
@@ -364,18 +368,30 @@ def vote(campaign: EvaluationCampaign, org: Organisation, *, user, choice: str, 
     _check(org in eligible_orgs(campaign, user), _("您不是该参评党组织的党员，不能参加评议。"))
     try:
         with transaction.atomic():
-            participation = Participation.objects.create(campaign=campaign, org=org, user=user)
-            Ballot.objects.create(campaign=campaign, org=org, choice=choice, comment=comment)
-            # The audit entry names the voter and the participation, never the ballot or the choice.
+            Participation.objects.create(campaign=campaign, org=org, user=user)
+            _drop_into_box(campaign, org, Ballot(campaign=campaign, org=org, choice=choice, comment=comment))
+            # The entry says only "voted in campaign X": no participation, no ballot, no choice.
             record(
-                action="evaluation.vote",
-                obj=participation,
-                actor=user,
-                org_path=org.path,
-                data={"campaign": campaign.pk},
+                action="evaluation.vote", obj=campaign, actor=user, org_path=org.path, data={"org": org.code}
             )
     except IntegrityError:
         raise ActionError(_("您已参加过本次评议，每人只能评议一次。")) from None
+
+
+_shuffle = random.SystemRandom()  # not reproducible from a seed
+
+
+def _drop_into_box(campaign, org, ballot: Ballot) -> None:
+    """R22 + issue 13.4: shake the box. The organisation's ballots of this campaign are written again
+    with new random keys in a random order, so neither the keys nor the table's physical order (SQLite
+    rowid, PostgreSQL heap) follows the order of voting, which the participation rows keep."""
+    box = list(Ballot.objects.select_for_update().filter(campaign=campaign, org=org)) + [ballot]
+    Ballot.objects.filter(campaign=campaign, org=org).delete()
+    _shuffle.shuffle(box)
+    Ballot.objects.bulk_create(
+        Ballot(id=uuid.uuid4(), campaign_id=campaign.pk, org_id=org.pk, choice=b.choice, comment=b.comment)
+        for b in box
+    )
 
 
 # ---- Commitments (R23) --------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from .results import MIN_VOTES, results
 
 
 def _campaign_or_404(user, pk, now):
-    return access.get_or_404(access.visible_campaigns(user, now).select_related("committee"), pk=pk)
+    return access.get_or_404(
+        access.visible_campaigns(user, now).select_related("committee"), viewer=user, pk=pk
+    )
 
 
 def campaign_list(request):

@@ -80,7 +80,9 @@ def inspection_list(request):
 
 
 def _inspection_or_404(user, pk):
-    return access.get_or_404(access.visible_inspections(user).select_related("org", "inspector"), pk=pk)
+    return access.get_or_404(
+        access.visible_inspections(user).select_related("org", "inspector"), viewer=user, pk=pk
+    )
 
 
 @login_required
@@ -101,10 +103,10 @@ def inspection_detail(request, pk):
                 "finding": f,
                 "overdue": f.is_overdue(today),
                 "steps": list(f.steps.all()),
-                "respond_form": RespondForm(prefix=f"r{f.pk}")
+                "respond_form": RespondForm(auto_id=f"id_r{f.pk}_%s")
                 if f.status in ("open", "sent_back") and access.can(request.user, "oversight.respond", f)
                 else None,
-                "verify_form": VerifyForm(prefix=f"v{f.pk}")
+                "verify_form": VerifyForm(auto_id=f"id_v{f.pk}_%s")
                 if can_inspect and f.status == "responded"
                 else None,
             }
@@ -155,7 +157,7 @@ def respond(request, pk):
     finding = _finding_or_404(request.user, pk)
     if not access.can(request.user, "oversight.respond", finding):
         raise Http404
-    form = RespondForm(request.POST, prefix=f"r{finding.pk}")
+    form = RespondForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写整改情况。"))
     else:
@@ -173,7 +175,7 @@ def verify(request, pk):
     finding = _finding_or_404(request.user, pk)
     if not access.can(request.user, "oversight.verify", finding):
         raise Http404
-    form = VerifyForm(request.POST, prefix=f"v{finding.pk}")
+    form = VerifyForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择核验结论。"))
     else:

@@ -1,7 +1,8 @@
 """R19: who has fully implemented disclosure, per sector type against the plan's deadline.
 
-Fully implemented = every long-term obligation of the plan year fulfilled (done on time or late)
-AND both commitments (organisation's and secretary's) published. Each organisation's facts come
+Fully implemented = the organisation has long-term obligations, every one fulfilled (done on time or
+late; a long-term obligation carries over the years until it is met) AND both commitments
+(organisation's and secretary's) published. Each organisation's facts come
 from one annotated query; per-sector totals are summed from those rows (no query per row)."""
 
 from dataclasses import dataclass, field
@@ -14,7 +15,27 @@ from django.utils.translation import gettext as _
 from gongkai.obligations.models import Kind, Obligation
 from gongkai.orgs.models import Organisation, SectorType
 
-from .models import OWED, Commitment, CommitmentKind, InspectionFinding, RolloutPlan
+from .models import OWED, Commitment, CommitmentKind, InspectionFinding, RolloutPlan, SectorDeadline
+
+
+def rollout_deadlines(year: int) -> dict[tuple[str, str], date]:
+    """The plans' full-implementation deadlines of `year`: (committee path, sector type) -> date.
+    The one place obligations read them from (registered with obligations.calendar in apps.py)."""
+    return {
+        (path, sector_type): deadline
+        for path, sector_type, deadline in SectorDeadline.objects.filter(plan__year=year).values_list(
+            "plan__committee__path", "sector_type", "deadline"
+        )
+    }
+
+
+def rollout_deadline(year: int, sector_type: str, org: Organisation) -> date | None:
+    """The deadline by which `org` (of `sector_type`) must have fully implemented disclosure in `year`."""
+    table = rollout_deadlines(year)
+    for path in reversed([*org.ancestor_paths(), org.path]):
+        if (path, sector_type) in table:
+            return table[(path, sector_type)]
+    return None
 
 
 def _count(qs) -> Coalesce:
@@ -28,7 +49,8 @@ def _count(qs) -> Coalesce:
 
 def annotate_orgs(qs, year: int, on: date):
     """Per-organisation oversight facts, all as subqueries of one SELECT."""
-    long_term = Obligation.objects.filter(org_id=OuterRef("pk"), kind=Kind.LONG_TERM, year=year)
+    # One row per long-term item, carried into later years until met (year <= the plan's).
+    long_term = Obligation.objects.filter(org_id=OuterRef("pk"), kind=Kind.LONG_TERM, year__lte=year)
     published = Commitment.objects.filter(org_id=OuterRef("pk"), published_at__isnull=False)
     owed = InspectionFinding.objects.filter(
         org_id=OuterRef("pk"), rectification_required=True, status__in=OWED
@@ -58,7 +80,7 @@ class OrgRow:
     @property
     def implemented(self) -> bool:
         o = self.org
-        return o.lt_open == 0 and o.org_commitment and o.secretary_commitment
+        return o.lt_total > 0 and o.lt_open == 0 and o.org_commitment and o.secretary_commitment
 
     @property
     def implemented_on(self) -> date | None:
@@ -75,7 +97,9 @@ class OrgRow:
     @property
     def lacks(self) -> list[str]:
         o, out = self.org, []
-        if o.lt_open:
+        if not o.lt_total:
+            out.append(_("尚无长期公开事项"))
+        elif o.lt_open:
             out.append(_("长期公开事项未完成 %(n)s/%(t)s 项") % {"n": o.lt_open, "t": o.lt_total})
         if not o.org_commitment:
             out.append(_("党组织公开承诺未公开"))

@@ -11,7 +11,6 @@ urlpatterns = [
     path("assignments/<id:pk>/delete/", views.unassign, name="unassign"),
     path("mobilisation/", mobilisation_views.index, name="mobilisation"),
     path("mobilisation/<id:pk>/rules/", mobilisation_views.rules, name="mobilisation_rules"),
-    path("assignments/<id:pk>/delete/", views.unassign, name="unassign"),
     path("commitments/", views.commitments, name="commitments"),
     path("inspections/", inspection_views.inspection_list, name="inspections"),
     path("inspections/<id:pk>/", inspection_views.inspection_detail, name="inspection"),

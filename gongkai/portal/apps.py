@@ -5,4 +5,7 @@ class PortalConfig(AppConfig):
     name = "gongkai.portal"
 
     def ready(self):
-        from . import tasks  # noqa: F401 - registers the daily digest
+        from . import (
+            static_check,  # noqa: F401  (registers the system check)
+            tasks,  # noqa: F401 - registers the daily digest
+        )

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongkai import access
-from gongkai.api.auth import TOKEN_REQUIRED
+from gongkai.accounts.bearer import TOKEN_REQUIRED
 from gongkai.lib import params
 from gongkai.lib.params import Day
 

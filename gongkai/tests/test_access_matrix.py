@@ -181,6 +181,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     # Each user's own API tokens; revoking is a POST on one of their own tokens only.
     ("accounts:tokens", "GET"): fixed("/accounts/tokens/", page(default=OK)),
     ("accounts:revoke_token", "GET"): fixed("/accounts/tokens/1/revoke/", page(default=NOT_ALLOWED)),
+    # One's own account: every signed-in user; verified sessions are sent on from the second-factor step.
+    ("accounts:security", "GET"): fixed("/accounts/security/", page(default=OK)),
+    ("accounts:password_change", "GET"): fixed("/accounts/password/", page(default=OK)),
+    ("accounts:second_factor", "GET"): fixed("/accounts/second-factor/", page(default=302)),
+    ("accounts:enrol", "GET"): fixed("/accounts/second-factor/enrol/", page(default=OK)),
     ("portal:home", "GET"): fixed("/", everyone()),
     ("portal:guide", "GET"): fixed("/guide/", everyone()),
     ("portal:orgs", "GET"): fixed("/orgs/", everyone()),
@@ -289,6 +294,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("applications:resume", "POST"): on(
         "application", "/work/applications/{o.application.pk}/resume/", post(roles(HANDLE)), "POST"
+    ),
+    # Only the applicant (not a matrix role) supplies the 补正 (R16); staff who may read the case
+    # are refused with a message, everyone else gets 404.
+    ("applications:supplement", "POST"): on(
+        "application", "/apply/{o.application.pk}/supplement/", post(roles(CASES)), "POST"
     ),
     ("applications:answer", "POST"): on(
         "application", "/work/applications/{o.application.pk}/answer/", post(roles(HANDLE)), "POST"

@@ -9,8 +9,7 @@ from django.utils import timezone
 from gongkai.audit.chain import PurgeRefused, compute_daily_heads, purge_before, verify
 from gongkai.audit.log import record
 from gongkai.audit.models import AuditEntry, DailyHead
-
-pg_only = pytest.mark.skipif("connection.vendor != 'postgresql'")
+from gongkai.conftest import audit_triggers_lifted
 
 
 def _entries(n):
@@ -19,12 +18,17 @@ def _entries(n):
 
 
 def _raw(sql, params=()):
-    """Tamper behind the application's back. On PostgreSQL the trigger is switched off inside the test's
-    own transaction (rolled back afterwards), to prove the verifier would still catch it."""
+    """Tamper behind the application's back. The triggers are switched off inside the test's own
+    transaction (rolled back afterwards), to prove the verifier would still catch it."""
+    drop, create = audit_triggers_lifted(connection) if connection.vendor == "sqlite" else ([], [])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_append_only")
+        for statement in drop:
+            cursor.execute(statement)
         cursor.execute(sql, params)
+        for statement in create:
+            cursor.execute(statement)
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_append_only")
 
@@ -89,8 +93,7 @@ def test_model_refuses_update_and_delete(db):
         entry.delete()
 
 
-@pg_only
-def test_postgres_trigger_refuses_raw_update_and_delete(db):
+def test_database_triggers_refuse_raw_update_and_delete(db):
     _entries(2)
     for sql in (
         "UPDATE audit_auditentry SET action = 'x' WHERE sequence = 1",
@@ -146,3 +149,15 @@ def test_purge_keeps_the_rest_of_the_chain_verifiable(db):
     assert deleted == 3
     assert verdict.ok and verdict.checked == 3  # the two kept plus the purge's own entry
     assert AuditEntry.objects.order_by("sequence").first().sequence == 4
+
+
+def test_purge_cannot_take_a_young_entry_even_through_the_permit(db):
+    _entries(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL gongkai.audit_purge = 'on'")
+            else:
+                cursor.execute("INSERT INTO audit_purge_permit (id) VALUES (1)")
+            cursor.execute("DELETE FROM audit_auditentry WHERE sequence = 1")
+    assert verify().ok and verify().checked == 2

@@ -49,7 +49,7 @@ def test_org_catalogue_lists_only_items_that_apply_with_every_field_labelled(cli
         "长期公开",
     )
     staged = next(i for i in community["items"] if i["timing"] == "staged")
-    assert staged["stages"][0] == "入党申请人" and staged["period_days"] == 7
+    assert staged["stages"][0] == {"name": "入党申请人", "days": 5} and staged["period_days"] == 7
     assert community["catalogue"]["owner_code"] == "TC"
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from gongkai.catalogue import demo
-from gongkai.catalogue.models import Cadence, Catalogue, CatalogueItem, Duration, Scope, Timing
+from gongkai.catalogue.models import Cadence, Catalogue, CatalogueItem, DueRule, Duration, Scope, Timing
 from gongkai.conftest import UserFactory, grant, make_org
 from gongkai.orgs import demo as orgs_demo
 from gongkai.orgs.models import Level, Organisation, Role, SectorType
@@ -31,14 +31,15 @@ def test_demo_catalogue_holds_all_reference_items_faithfully(demo_catalogue):
     version = demo_catalogue.current_version()
     assert version.number == 1 and version.is_published
     items = items_by_title(demo_catalogue)
-    assert len(items) == 43
-    assert sorted(i.number for i in items.values()) == list(range(1, 44))
+    assert len(items) == 40
+    assert sorted(i.number for i in items.values()) == list(range(1, 41))
 
     fees = items["党费收缴、管理和使用情况"]
-    assert (fees.target_scope, fees.timing, fees.cadence, fees.due_offset) == (
+    assert (fees.target_scope, fees.timing, fees.cadence, fees.due_rule, fees.due_offset) == (
         Scope.ORG_MEMBERS,
         Timing.PERIODIC,
         Cadence.QUARTERLY,
+        DueRule.AFTER_PERIOD,
         10,
     )
     assert fees.duration == Duration.SHORT and fees.period_days == 90
@@ -46,18 +47,45 @@ def test_demo_catalogue_holds_all_reference_items_faithfully(demo_catalogue):
     division = items["领导班子成员职责分工"]
     assert (division.target_scope, division.duration, division.timing) == (Scope.PUBLIC, "long", "none")
 
-    candidates = items["发展党员：确定发展对象"]
-    assert candidates.target_scope == Scope.PUBLIC and candidates.min_internal_days == 5
-    assert candidates.timing == Timing.STAGED and candidates.period_days == 14
-    chain = [
-        s
-        for i in sorted(items.values(), key=lambda i: i.number)
-        if i.number in (12, 13, 14, 15)
-        for s in i.stages
+    # R14: "发展党员" is one item whose stages are a list, each with its allowance; its 公示 windows
+    # are "不少于5个工作日", so they are stated in working days, after five working days inside.
+    membership = items["发展党员"]
+    assert membership.target_scope == Scope.PUBLIC and membership.min_internal_days == 5
+    assert (
+        membership.timing == Timing.STAGED and membership.notice_days == 5 and membership.period_days is None
+    )
+    assert membership.stages == [
+        {"name": "确定入党积极分子", "days": 5},
+        {"name": "确定发展对象", "days": 5},
+        {"name": "接收预备党员", "days": 5},
+        {"name": "预备党员转正", "days": 5},
     ]
-    assert chain == ["入党申请人", "入党积极分子", "发展对象", "预备党员", "转正"]
 
-    assert items["“四议两公开”：决议公开、实施结果公开"].stages == ["决议公开", "实施结果公开"]
+    # The catalogue's words, as rules: 每年2月底前 · 每月5日前 · 每年1月31日前 (for the year before).
+    plan, day, report = items["年度工作计划"], items["主题党日活动安排"], items["党务公开工作年度报告"]
+    assert (plan.due_rule, plan.due_month, plan.due_day, plan.due_next_period) == (
+        DueRule.FIXED_DAY,
+        2,
+        31,
+        False,
+    )
+    assert (day.due_rule, day.cadence, day.due_day, day.due_next_period) == (
+        DueRule.FIXED_DAY,
+        "monthly",
+        5,
+        False,
+    )
+    assert (report.due_month, report.due_day, report.due_next_period) == (1, 31, True)
+    assert str(plan.timing_text()) == "每年，每年2月底前"
+    assert str(day.timing_text()) == "每月，每月5日前"
+    assert str(report.timing_text()) == "每年，次年1月31日前"
+    for item in items.values():
+        item.clean()  # every row is a consistent rule
+
+    assert [s["name"] for s in items["“四议两公开”：决议公开、实施结果公开"].stages] == [
+        "决议公开",
+        "实施结果公开",
+    ]
     assert items["“四议两公开”：决议公开、实施结果公开"].sector_types == ",village,community,"
     assert items["“三公”经费使用情况"].sector_types == ",organ,"
     assert items["违纪党员处理情况"].target_scope == Scope.COMMITTEE
@@ -68,7 +96,7 @@ def test_demo_catalogue_holds_all_reference_items_faithfully(demo_catalogue):
 def test_demo_catalogue_is_idempotent(demo_catalogue):
     demo.load()
     assert Catalogue.objects.count() == 1
-    assert CatalogueItem.objects.count() == 43
+    assert CatalogueItem.objects.count() == 40
 
 
 def test_catalogue_applies_by_sector_type(demo_catalogue):
@@ -93,7 +121,7 @@ def test_org_catalogue_page_shows_obligations_by_category(
     assert "长沙市党务公开工作领导小组" in html
     assert "党费收缴、管理和使用情况" in html
     assert "每季度，期满后 10 个工作日内" in html
-    assert "分阶段：决议公开、实施结果公开" in html
+    assert "分阶段：决议公开后 5 个工作日内、实施结果公开后 5 个工作日内" in html
     assert "先在党内公开 5 天" in html
     assert "“三公”经费使用情况" not in html  # organs only
     assert html.index("决议决定及执行") < html.index("思想建设") < html.index("其他")
@@ -135,7 +163,7 @@ def test_index_lists_catalogue_and_filters(client, demo_catalogue, django_assert
         response = client.get(reverse("catalogue:index"))
     html = response.content.decode()
     assert "浏阳市基层党组织党务公开目录" in html and "第 1 版" in html
-    assert "共 43 项" in html
+    assert "共 40 项" in html
 
     html = client.get(
         reverse("catalogue:index"), {"category": "6", "type": SectorType.VILLAGE}
@@ -157,7 +185,7 @@ def test_index_bad_filters_get_a_message_not_an_error(client, demo_catalogue, pa
     html = response.content.decode()
     assert "无效" in html or "不存在" in html
     assert "<script>" not in html
-    assert "共 43 项" in html
+    assert "共 40 项" in html
 
 
 def test_nav_and_org_page_link_to_the_catalogue(client, demo_catalogue):

@@ -53,7 +53,10 @@ STANDARD_ITEMS = [
         "duration": Duration.SHORT,
         "period_days": 7,
         "timing": Timing.STAGED,
-        "stages": ["入党申请人", "入党积极分子", "发展对象", "预备党员", "预备党员转正"],
+        "stages": [
+            {"name": name, "days": 5}
+            for name in ("入党申请人", "确定入党积极分子", "确定发展对象", "接收预备党员", "预备党员转正")
+        ],
     },
     {
         "category": Category.INTEGRITY,

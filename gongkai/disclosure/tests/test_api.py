@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from gongkai.accounts.models import ApiToken
 from gongkai.catalogue.models import Scope
@@ -98,7 +99,8 @@ def viewer(people, name):
 def test_scope_matrix_on_list_and_detail(api, tree, people, scope):
     with time_machine.travel(T0, tick=False):
         item = published_item(tree.a, scope, min_internal_days=5)
-    with time_machine.travel(T0 + timedelta(days=6), tick=False):
+    # Five working days inside (Tue 03-04 … Mon 03-10), public from Tuesday 2025-03-11.
+    with time_machine.travel(T0 + timedelta(days=8), tick=False):
         seen = {name for name in VIEWERS if api.sees(viewer(people, name), item)}
     assert seen == EXPECTED[scope]
 
@@ -111,10 +113,13 @@ def test_public_item_goes_public_only_after_its_internal_period(api, tree, peopl
         assert (row["scope"], row["target_scope"]) == ("all_members", "public")
         assert api.listed_ids(people.member_b, scope="all_members") == {item.pk}
         assert api.listed_ids(people.member_b, scope="public") == set()
-    with time_machine.travel(T0 + timedelta(days=4, hours=23), tick=False):
+    # R9 in working days: published Monday 2025-03-03 10:00, inside for the five working days after
+    # it (03-04, 03-05, 03-06, 03-07, 03-10 — the weekend does not count), public from 03-11 00:00.
+    assert timezone.localtime(item.public_from).isoformat() == "2025-03-11T00:00:00+08:00"
+    with time_machine.travel(T0 + timedelta(days=7, hours=13, minutes=59), tick=False):
         assert not api.sees(None, item)
         assert api.sees(people.member_b, item)
-    with time_machine.travel(T0 + timedelta(days=5, minutes=1), tick=False):
+    with time_machine.travel(T0 + timedelta(days=7, hours=14, minutes=1), tick=False):
         assert api.sees(None, item)
         assert api.get(None, f"/items/{item.pk}").json()["scope"] == "public"
         assert api.listed_ids(None, scope="public") == {item.pk}

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -7,8 +5,10 @@ from django.utils import timezone
 
 from gongkai import access
 from gongkai.catalogue.models import Scope
+from gongkai.disclosure import windows
 from gongkai.disclosure.management.commands.generate_data import generate
 from gongkai.disclosure.models import DisclosureItem, State
+from gongkai.lib import workdays
 from gongkai.numbering.models import Counter
 from gongkai.orgs.models import Organisation
 
@@ -81,14 +81,13 @@ def test_items_are_consistent_with_what_the_actions_would_set(generated):
                 f"{item.org.code}-{timezone.localtime(item.published_at).year}-"
             )
             assert item.approver_id and item.reviewer_id
+            planned = windows.windows(rule, item.scope, item.published_at, workdays.EMPTY)
             if item.scope == Scope.PUBLIC:
-                assert item.public_from == item.published_at + timedelta(days=rule.min_internal_days)
+                assert item.public_from == planned.public_from
             else:
                 assert item.public_from is None
-            if rule.duration == "short":
-                assert item.expires_at == item.published_at + timedelta(days=rule.period_days)
-            else:
-                assert item.expires_at is None
+            assert item.expires_at == planned.expires_at
+            assert (item.expires_at is None) == (rule.duration != "short")
         else:
             assert item.published_at is None and not item.index_number
         if item.state == State.SUPERSEDED:

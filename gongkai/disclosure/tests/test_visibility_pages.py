@@ -110,13 +110,13 @@ def test_unpublished_and_revoked_items_reach_only_staff_of_the_org_and_above(cli
 def test_public_item_goes_public_only_after_its_internal_period(client, tree, people):
     start = timezone.now()
     item = published_item(tree.a, Scope.PUBLIC, min_internal_days=5, now=start)
-    with time_machine.travel(start + timedelta(days=4), tick=False):
+    with time_machine.travel(item.public_from - timedelta(hours=1), tick=False):
         assert client.get(f"/items/{item.pk}/").status_code == 404
         assert item.title not in client.get("/orgs/TA/board/").content.decode()
         client.force_login(people.member_b)
         assert client.get(f"/items/{item.pk}/").status_code == 200, "members read it inside first"
         client.logout()
-    with time_machine.travel(start + timedelta(days=5, seconds=1), tick=False):
+    with time_machine.travel(item.public_from + timedelta(seconds=1), tick=False):
         assert client.get(f"/items/{item.pk}/").status_code == 200
         assert item.title in client.get("/orgs/TA/board/").content.decode()
         assert actions.settle_visibility() == (1, 0)
@@ -127,9 +127,9 @@ def test_public_item_goes_public_only_after_its_internal_period(client, tree, pe
 def test_anonymous_board_cache_never_outlives_the_moment_an_item_goes_public(client, tree):
     start = timezone.now()
     item = published_item(tree.a, Scope.PUBLIC, min_internal_days=1, now=start)
-    with time_machine.travel(start + timedelta(hours=23, minutes=59, seconds=30), tick=False):
+    with time_machine.travel(item.public_from - timedelta(seconds=30), tick=False):
         assert item.title not in client.get("/orgs/TA/board/").content.decode()
-    with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
+    with time_machine.travel(item.public_from + timedelta(seconds=1), tick=False):
         assert item.title in client.get("/orgs/TA/board/").content.decode()
 
 
@@ -230,9 +230,9 @@ def test_anonymous_items_api_cache_never_outlives_going_public(client, tree):
     def titles():
         return {row["title"] for row in client.get("/api/v1/items").json()["items"]}
 
-    with time_machine.travel(start + timedelta(hours=23, minutes=59, seconds=30), tick=False):
+    with time_machine.travel(item.public_from - timedelta(seconds=30), tick=False):
         assert item.title not in titles()
-    with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
+    with time_machine.travel(item.public_from + timedelta(seconds=1), tick=False):
         assert item.title in titles()
     other = published_item(tree.b, Scope.PUBLIC, min_internal_days=0, title="乙支部新公开事项")
     assert other.title in titles(), "a publication anywhere invalidates the cached list"

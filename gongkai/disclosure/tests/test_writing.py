@@ -25,6 +25,7 @@ def test_a_word_paste_through_the_new_item_form_is_stored_clean(client, tree, pe
     client.force_login(people.clerk_a)
     form = client.get(f"/work/items/new/?org={tree.a.code}").content.decode()
     assert "data-rich-editor" in form and "disclosure/editor.js" in form and "<script>" not in form
+    assert '<input type="hidden" name="body_format"' in form and "正文格式" not in form, "hidden, unlabelled"
     client.post(
         "/work/items/new/",
         {"org": tree.a.code, "catalogue_item": row.pk, "title": "党费收缴情况", "body": WORD_PASTE,

@@ -82,7 +82,7 @@ def test_migration_encrypts_plaintext_rows(case):
 
 
 @override_settings(FEEDBACK_PERSONAL_DATA_DAYS=365)
-def test_retention_erases_only_cases_answered_long_ago(client, tree, people):
+def test_retention_erases_cases_answered_or_received_long_ago(client, tree, people):
     with time_machine.travel("2025-01-06 10:00 +08:00", tick=False):
         old = _new(tree, people, subject="早已答复")
         actions.reply_case(old, by=people.clerk_a, text="已按规定公开。")
@@ -93,17 +93,27 @@ def test_retention_erases_only_cases_answered_long_ago(client, tree, people):
     with time_machine.travel("2026-01-05 10:00 +08:00", tick=False):
         assert actions.erase_expired_personal_data() == 0  # 364 days: not yet
     with time_machine.travel("2026-01-07 10:00 +08:00", tick=False):
-        assert tasks.erase_personal_data_daily.call_local() == 1
+        fresh_open = _new(tree, people, subject="刚收到")
+        assert tasks.erase_personal_data_daily.call_local() == 2  # the old answered one, the old open one
         assert actions.erase_expired_personal_data() == 0  # idempotent
     old.refresh_from_db()
     assert (old.submitter_name, old.contact, old.submitter) == ("", "", None)
     assert old.reply == "已按规定公开。" and old.subject == "早已答复"
     assert _raw(old) == ("", "")
-    for kept in (open_case, recent):
+    open_case.refresh_from_db()
+    assert (open_case.contact, open_case.submitter_name) == ("", ""), "unanswered: counted from receipt"
+    for kept in (fresh_open, recent):
         kept.refresh_from_db()
         assert (kept.contact, kept.personal_data_erased_at) == (PHONE, None)
-    entry = AuditEntry.objects.get(action="feedback.erase_personal_data")
+    entry = AuditEntry.objects.filter(action="feedback.erase_personal_data").first()
     assert entry.actor is None and PHONE not in str(entry.data)
     client.force_login(people.clerk_a)
     body = client.get(reverse("feedback:case", args=[old.pk]), {"show": "personal"}).content.decode()
     assert "按保存期限清除" in body and PHONE not in body and "查看完整信息" not in body
+
+
+def test_pages_with_unmasked_personal_data_are_never_cached(client, case, people):
+    client.force_login(people.clerk_a)
+    response = client.get(reverse("feedback:case", args=[case.pk]), {"show": "personal"})
+    assert PHONE in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -3,13 +3,18 @@
 from datetime import date
 
 from gongkai.catalogue.models import CatalogueItem, Category, Duration, Scope, Timing
+from gongkai.conftest import moment
 from gongkai.disclosure.tests.factories import make_catalogue
 
 
 def catalogue(org):
-    """The factories' standard catalogue plus a timely item (20 working days after the event)."""
+    """The factories' standard catalogue (published 2026-01-05) plus a timely item (20 working days
+    after the event)."""
     cat = make_catalogue(org)
     version = cat.current_version()
+    # Published on the first working Monday of 2026, so long-term deadlines do not depend on today.
+    version.published_at = moment(2026, 1, 5, 9)
+    version.save(update_fields=["published_at"])
     timely = CatalogueItem.objects.create(
         version=version,
         number=99,

@@ -24,9 +24,13 @@ pytestmark = pytest.mark.django_db
 def world(tree):
     cat = catalogue(tree.committee)
     actions.generate_obligations(2026)
-    for org, on in ((tree.a, (2026, 4, 8)), (tree.a, (2026, 7, 20)), (tree.b, (2026, 8, 3))):
+    for org, on, period in (
+        (tree.a, (2026, 4, 8), "2026年第一季度"),
+        (tree.a, (2026, 7, 20), "2026年第二季度"),
+        (tree.b, (2026, 8, 3), "2026年第一季度"),
+    ):
         with at(*on):
-            make_item(org, state=State.PUBLISHED, catalogue_item=cat.quarterly)
+            make_item(org, state=State.PUBLISHED, catalogue_item=cat.quarterly, period_label=period)
     return cat
 
 
@@ -71,7 +75,8 @@ def test_compliance_equals_an_independent_count(tree, world):
         for s in Status:
             assert f.counts[s] == expected[(org_id, category, s)], (org_id, category, s)
     a = figures["by_org"][tree.a.pk]
-    # tree.a: Q1 on time (04-08), Q2 late (07-20 > 07-14); Q3 overdue; the long-term row (due 01-01) overdue,
+    # tree.a: Q1 on time (04-08), Q2 late (07-20 > 07-14); Q3 overdue; the long-term row overdue (no rollout
+    # plan: due when the catalogue was published, 01-05, with the factories' allowance of 0 days),
     # the yearly row and Q4 not yet due / uncovered.
     assert (a.on_time, a.late, a.overdue) == (1, 1, 2)
     assert a.rate == pytest.approx(0.25)
@@ -89,7 +94,7 @@ def test_compliance_page_heatmap_and_drill_down(client, tree, people, world):
         assert page.status_code == 200
         html = page.content.decode()
         assert "甲社区党支部" in html and "heat-" in html and "<caption>" in html
-        # tree.b published once in August without a period: its oldest open quarter (Q1) was fulfilled.
+        # tree.b published its first quarter (late) in August: Q3 is still open and overdue.
         drill = client.get(f"/work/obligations/?org={tree.b.code}&status=overdue&year=2026")
         body = drill.content.decode()
         assert "已逾期" in body and "2026年第三季度" in body and "2026年第一季度" not in body

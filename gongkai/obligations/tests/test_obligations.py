@@ -104,9 +104,13 @@ def test_publishing_fulfils_on_time_or_late(tree, cat):
         assert status_of(q2) == Status.OVERDUE
 
 
-def test_publishing_without_a_period_fulfils_the_oldest_open_begun_one(tree, cat):
+def test_publishing_fulfils_only_the_period_the_item_states_never_a_guessed_one(tree, cat):
+    """R14 (issue 12.4): an item for a period without an open obligation fulfils none."""
     actions.generate_obligations(2026)
-    publish(tree.a, cat.quarterly, (2026, 4, 8))
+    publish(tree.a, cat.quarterly, (2026, 4, 8))  # no period stated
+    publish(tree.a, cat.yearly, (2026, 1, 20), period_label="2025年度")  # no 2025 obligation exists
+    assert not Obligation.objects.filter(org=tree.a, fulfilled_at__isnull=False).exists()
+    publish(tree.a, cat.quarterly, (2026, 4, 9), period_label="2026年第一季度")
     done = Obligation.objects.filter(org=tree.a, catalogue_item=cat.quarterly, fulfilled_at__isnull=False)
     assert list(done.values_list("key", flat=True)) == ["2026-Q1"]
 
@@ -146,10 +150,10 @@ def test_registering_an_event_is_refused_with_a_reason(tree, cat, people):
             cat.staged,
             by=people.clerk_a,
             event_date=d("2026-11-01"),
-            note="确定发展对象",
-            stage="发展对象",
+            note="支部委员会研究确定",
+            stage="确定发展对象",
         )
-    assert staged.kind == Kind.STAGED and staged.stage == "发展对象"
+    assert staged.kind == Kind.STAGED and staged.stage == "确定发展对象"
     assert Obligation.objects.count() == 1
 
 

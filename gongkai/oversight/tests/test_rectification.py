@@ -73,9 +73,7 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
         client.force_login(people.clerk_a)
         page = client.get(f"/oversight/inspections/{order.inspection_id}/").content.decode()
         assert "反馈整改情况" in page
-        client.post(
-            f"/oversight/findings/{order.pk}/respond/", {f"r{order.pk}-response": "已在公开栏补充公开。"}
-        )
+        client.post(f"/oversight/findings/{order.pk}/respond/", {"response": "已在公开栏补充公开。"})
     order.refresh_from_db()
     assert order.status == FindingStatus.RESPONDED and order.responded_by == people.clerk_a
     assert Notification.objects.filter(user=people.inspector_c, title__contains="待核验").exists()
@@ -86,7 +84,7 @@ def test_respond_then_close_or_send_back(client, tree, people, order):
         client.force_login(people.inspector_c)
         client.post(
             f"/oversight/findings/{order.pk}/verify/",
-            {f"v{order.pk}-decision": "back", f"v{order.pk}-note": "台账未补"},
+            {"decision": "back", "note": "台账未补"},
         )
     order.refresh_from_db()
     assert order.status == FindingStatus.SENT_BACK and order.due_date == date(2026, 11, 12)

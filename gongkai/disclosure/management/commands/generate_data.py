@@ -13,11 +13,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from gongkai.catalogue import demo as catalogue_demo
 from gongkai.catalogue.models import Catalogue, CatalogueItem, CatalogueVersion, Scope
+from gongkai.disclosure import windows
 from gongkai.disclosure.models import DisclosureItem, State
-from gongkai.lib import bulk
+from gongkai.lib import bulk, workdays
 from gongkai.numbering.models import Counter
 from gongkai.orgs.demo import GIVEN, SURNAMES
 from gongkai.orgs.models import Level, Membership, Organisation, Role, SectorType
@@ -265,22 +267,19 @@ class Generator:
         special = {
             2: lambda: f"关于{rng.choice(TOPICS)}工作的决定及执行情况",
             11: lambda: f"{org.name}换届选举结果公告",
-            12: lambda: (
-                f"{org.name}{y}年入党申请人情况"
-                if stage == "入党申请人"
-                else f"关于确定{who}等{k}名同志为入党积极分子的公告"
-            ),
-            13: lambda: f"关于确定{who}等{k}名同志为发展对象的公示",
-            14: lambda: f"关于接收{who}等{k}名同志为预备党员的公示",
-            15: lambda: f"关于{who}同志预备党员转正的公告",
-            19: lambda: f"关于推荐{who}同志为{y}年度优秀共产党员的公示",
-            24: lambda: f"{y}年度组织生活会召开情况及整改措施",
-            26: lambda: f"干部任前公示（{who}同志）",
-            27: lambda: f"关于{who}等{k}名同志轮岗交流的通报",
-            33: lambda: f"{y}年为民办实事项目：{rng.choice(PROJECTS)}（{stage}）",
-            34: lambda: f"{y}年{day.month}月{rng.choice(['城乡低保', '临时救助', '特困供养'])}对象公示",
-            36: lambda: f"关于{rng.choice(PROJECTS)}的“四议两公开”{stage}",
-            39: lambda: f"关于给予{who[0]}某某同志{rng.choice(PENALTIES)}处分的通报",
+            12: lambda: {
+                "确定入党积极分子": f"关于确定{who}等{k}名同志为入党积极分子的公告",
+                "确定发展对象": f"关于确定{who}等{k}名同志为发展对象的公示",
+                "接收预备党员": f"关于接收{who}等{k}名同志为预备党员的公示",
+            }.get(stage, f"关于{who}同志预备党员转正的公告"),
+            16: lambda: f"关于推荐{who}同志为{y}年度优秀共产党员的公示",
+            21: lambda: f"{y}年度组织生活会召开情况及整改措施",
+            23: lambda: f"干部任前公示（{who}同志）",
+            24: lambda: f"关于{who}等{k}名同志轮岗交流的通报",
+            30: lambda: f"{y}年为民办实事项目：{rng.choice(PROJECTS)}（{stage}）",
+            31: lambda: f"{y}年{day.month}月{rng.choice(['城乡低保', '临时救助', '特困供养'])}对象公示",
+            33: lambda: f"关于{rng.choice(PROJECTS)}的“四议两公开”{stage}",
+            36: lambda: f"关于给予{who[0]}某某同志{rng.choice(PENALTIES)}处分的通报",
         }
         if n in special:
             return special[n]()
@@ -304,15 +303,17 @@ class Generator:
             "## 二、主要措施",
             "\n".join(f"{i}. {m}；" for i, m in enumerate(rng.sample(MEASURES, 3), 1)),
         ]
-        if rule.number == 16:
+        if rule.number == 13:
             paid, used = rng.randint(3000, 30000), rng.randint(500, 8000)
             paragraphs.append(
                 f"| 项目 | 金额（元） |\n|---|---|\n| 本期收缴 | {paid}.00 |\n| 上缴上级 | {paid * 7 // 10}.00 |\n"
                 f"| 本期使用 | {used}.00 |"
             )
-        if "公示" in rule.description:  # the notice period the public sees, after any time inside
-            start = published + timedelta(days=rule.min_internal_days)
-            end = published + timedelta(days=rule.period_days)
+        if "公示" in rule.description and rule.notice_days:  # the window the public sees, both dates
+            when = datetime.combine(published, dtime(10), TZ)
+            planned = windows.windows(rule, rule.target_scope, when, workdays.EMPTY)
+            start = (planned.public_from or when).date() + timedelta(days=0 if planned.public_from else 1)
+            end = timezone.localdate(planned.expires_at) - timedelta(days=1)
             paragraphs.append(
                 f"公示期：{start:%Y年%m月%d日}至{end:%Y年%m月%d日}。公示期间如有意见，可通过来信、来电、"
                 f"来访等方式向{org.name}反映。联系电话：{org.phone or '0731-83000000'}。"
@@ -342,7 +343,7 @@ class Generator:
                 break
             if state == State.SUPERSEDED and count - len(out) < 2:
                 state = State.PUBLISHED  # a superseded item comes with its new version: two rows
-            stage = rng.choice(rule.stages) if rule.stages else ""
+            stage = rng.choice(rule.stage_names) if rule.stages else ""
             period = ""
             if rule.cadence:  # the period just ended (the year's plan: this year)
                 back = 0 if rule.number == 4 else PERIOD_BACK[rule.cadence]
@@ -412,11 +413,12 @@ class Generator:
     def publish(self, item, rule, org, when, seqs):
         """What publish_item() and settle_visibility() would have set."""
         item["published_at"] = item["updated_at"] = when
+        planned = windows.windows(rule, item["scope"], when, workdays.EMPTY)  # as publish_item() sets
         if item["scope"] == Scope.PUBLIC:
-            item["public_from"] = when + timedelta(days=rule.min_internal_days)
+            item["public_from"] = planned.public_from
             item["went_public_at"] = item["public_from"] if item["public_from"] <= REFERENCE else None
-        if rule.duration == "short" and rule.period_days:
-            item["expires_at"] = when + timedelta(days=rule.period_days)
+        if planned.expires_at:
+            item["expires_at"] = planned.expires_at
             item["expired_recorded_at"] = item["expires_at"] if item["expires_at"] <= REFERENCE else None
         year = when.year
         seqs[(org.code, year)] += 1

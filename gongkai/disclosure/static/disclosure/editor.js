@@ -18,7 +18,12 @@
   }
 
   function clean(source, into) {
-    var doc = new DOMParser().parseFromString(wordLists(source), "text/html"); // inert: nothing loads or runs
+    // Style sheets, scripts and inline styles/handlers go before parsing: the page's CSP would refuse
+    // them anyway, and the parsed document is inert (nothing loads or runs).
+    source = source
+      .replace(/<(style|script|xml)\b[\s\S]*?<\/\1\s*>/gi, "")
+      .replace(/\s(on\w+|style)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, "");
+    var doc = new DOMParser().parseFromString(wordLists(source), "text/html");
     var list = null;
     function walk(node, out) {
       node.childNodes.forEach(function (child) {

@@ -5,13 +5,15 @@ from django.core.management.base import BaseCommand
 # Each app contributes its part of the demo, in dependency order; each loader is idempotent.
 DEMO_LOADERS = [
     "gongkai.orgs.demo",
+    "gongkai.accounts.demo",  # demo-only second factor for the staff logins (off unless enabled)
     "gongkai.catalogue.demo",
     "gongkai.disclosure.demo",
-    "gongkai.search.demo",  # after disclosure: indexes the published demo items
     "gongkai.applications.demo",
     "gongkai.feedback.demo",
     "gongkai.obligations.demo",  # keep last: needs the catalogue and the published items
     "gongkai.oversight.demo",  # after obligations: the rollout figures read them
+    "gongkai.obligations.demo_year",  # the year so far, by the plan's deadlines
+    "gongkai.search.demo",  # last: indexes every published demo item, the year's bulk-loaded ones too
 ]
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0002_catalogue_item_required_carrier'),
+        ('catalogue', '0003_timing_rules_and_stage_allowances'),
     ]
 
     operations = [

@@ -1,3 +1,5 @@
+"""API bearer tokens (accounts own them): `Authorization: Bearer TOKEN` for every API route."""
+
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from ninja.security import HttpBearer
