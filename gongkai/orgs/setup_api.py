@@ -12,12 +12,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from gongkai import access
+from gongkai.accounts.bearer import TOKEN_REQUIRED
 from gongkai.lib import sheets
 
 from . import actions, importing
 from .models import ImportBatch, Membership, Organisation, Role
 
-router = Router(tags=["setup"])
+router = Router(tags=["setup"], auth=TOKEN_REQUIRED)  # set-up is never anonymous
 
 
 def _user(request):
@@ -285,13 +286,13 @@ def _batch(request, batch_id) -> ImportBatch:
     return batch
 
 
-@router.get("/imports/{batch_id}", response=ImportOut, summary="导入预览")
+@router.get("/imports/batches/{batch_id}", response=ImportOut, summary="导入预览")
 def preview(request, batch_id: int):
     batch = _batch(request, batch_id)
     return _import_out(batch, importing.preview(batch, request.auth))
 
 
-@router.post("/imports/{batch_id}/apply", response=ImportOut, summary="确认导入（整个文件一个事务）")
+@router.post("/imports/batches/{batch_id}/apply", response=ImportOut, summary="确认导入（整个文件一个事务）")
 def apply(request, batch_id: int):
     batch = _batch(request, batch_id)
     plan = _run(importing.apply, batch, by=request.auth)

@@ -7,6 +7,8 @@ shown. The catalogue, notifications and reference rows stay editable."""
 from django.apps import apps
 from django.contrib import admin
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.lib.crypto import EncryptedTextField
 
@@ -75,3 +77,9 @@ register_all()
 admin.site.site_header = admin.site.site_title = "Gongkai 系统管理"
 # Only the superuser: Django's is_staff flag means nothing else in Gongkai (roles are memberships).
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+# django-otp's own device admins add routes with unbounded <int:pk> (and show the TOTP secret's QR
+# code): second factors are reset with `gongkai reset_second_factor`, not edited here.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)

@@ -11,7 +11,7 @@ from django.test import Client
 from openpyxl import Workbook
 
 from gongkai.accounts.models import User
-from gongkai.conftest import PASSWORD, UserFactory
+from gongkai.conftest import PASSWORD, UserFactory, pass_second_factor
 from gongkai.disclosure.models import DisclosureItem, State
 from gongkai.orgs.models import Membership, Organisation
 
@@ -42,6 +42,8 @@ def login_via_setup_link(admin, username) -> Client:
     form_url = person.get(link, follow=True).redirect_chain[-1][0]
     ok(person.post(form_url, {"new_password1": PASSWORD, "new_password2": PASSWORD}))
     ok(person.post("/accounts/login/", {"username": username, "password": PASSWORD}))
+    # Staff then enrol an authenticator and enter its code (walked in accounts' own tests).
+    pass_second_factor(person, User.objects.get(username=username))
     return person
 
 

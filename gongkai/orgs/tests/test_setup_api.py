@@ -77,7 +77,9 @@ def test_import_upload_preview_apply(client, tree, people):
     assert r.status_code == 201
     body = r.json()
     assert body["counts"]["create"] == 1 and body["errors"][0]["row"] == 3
-    r = client.post(f"/api/v1/setup/imports/{body['id']}/apply", {}, content_type="application/json", **h)
+    r = client.post(
+        f"/api/v1/setup/imports/batches/{body['id']}/apply", {}, content_type="application/json", **h
+    )
     assert r.status_code == 400 and "未导入任何内容" in r.json()["detail"]
     assert not Membership.objects.filter(code="X1").exists()
 
