@@ -249,7 +249,7 @@ def _oversight(org, year: int, subtree: bool) -> dict:
     shown = voters >= MIN_VOTES  # R22: a handful of votes could be guessed: only their number then
     total = sum(choices.values())
     evaluation = {
-        "campaigns": campaigns.filter(Q(orgs__path__startswith=org.path) if subtree else Q(orgs=org))
+        "campaigns": campaigns.filter(org.subtree_q("orgs__path") if subtree else Q(orgs=org))
         .distinct()
         .count(),
         "voters": voters,

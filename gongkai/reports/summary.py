@@ -16,9 +16,7 @@ KEYS = ("inspections", "findings", "ordered", "on_time", "late", "open")
 def compute(org, year: int, at: datetime) -> dict:
     from django.utils import timezone
 
-    inspections = Inspection.objects.filter(org_path__startswith=org.path, date__year=year).select_related(
-        "org"
-    )
+    inspections = Inspection.objects.filter(org.subtree_q("org_path"), date__year=year).select_related("org")
     per_org: dict[int, dict] = {}
 
     def row(o):
@@ -29,7 +27,7 @@ def compute(org, year: int, at: datetime) -> dict:
     for inspection in inspections:
         row(inspection.org)["inspections"] += 1
     findings = InspectionFinding.objects.filter(
-        org_path__startswith=org.path, inspection__date__year=year
+        org.subtree_q("org_path"), inspection__date__year=year
     ).select_related("org")
     for f in findings:
         r = row(f.org)
