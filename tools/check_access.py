@@ -12,7 +12,8 @@ import ast
 import sys
 from pathlib import Path
 
-ALLOWED = {Path("gongkai/access.py"), Path("gongkai/orgs/models.py")}
+# The policy itself, and the tree's own mechanics (paths handed out and rewritten on a move).
+ALLOWED = {Path("gongkai/access.py"), Path("gongkai/orgs/models.py"), Path("gongkai/orgs/paths.py")}
 
 
 def offences(path: Path, source: str):

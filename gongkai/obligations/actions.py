@@ -146,7 +146,7 @@ def catalogue_version_published(version) -> int:
         .values_list("year", flat=True)
     )
     withdrawn, _n = stale.delete()
-    orgs = Organisation.objects.filter(path__startswith=version.catalogue.owner.path)
+    orgs = Organisation.objects.filter(version.catalogue.owner.subtree_q())
     for year in sorted(years):
         generate_obligations(year, orgs)
     if withdrawn:

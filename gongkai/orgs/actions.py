@@ -167,9 +167,7 @@ def close_org(org: Organisation, *, on: date | None = None, reason: str, by) -> 
     access.require(by, "org.administer", parent, message=_("撤销党组织需要由上级党组织办理。"))
     org = _locked(org)
     _require(not org.is_closed, _("该党组织已撤销。"))
-    open_children = Organisation.objects.filter(path__startswith=org.path, closed_on__isnull=True).exclude(
-        pk=org.pk
-    )
+    open_children = Organisation.objects.filter(org.subtree_q(), closed_on__isnull=True).exclude(pk=org.pk)
     _require(not open_children.exists(), _("请先撤销或调出其下级党组织。"))
     on = on or timezone.localdate()
     reason = clean_line(reason, field=_("撤销原因"), max_length=200)

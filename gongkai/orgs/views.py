@@ -127,7 +127,7 @@ def org_page(request, code):
         o
         for o in access.managed_orgs(request.user)
         .filter(closed_on__isnull=True)
-        .exclude(path__startswith=org.path)
+        .exclude(org.subtree_q())
         .order_by("path")
         if parent is None or o.pk != parent.pk
     ]
@@ -136,7 +136,7 @@ def org_page(request, code):
     account = AccountForm()
     grantable = access.grantable_roles(request.user, org)
     account.fields["roles"].choices = [c for c in Role.choices if c[0] in grantable]
-    children = Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("path")
+    children = Organisation.objects.filter(org.subtree_q(), depth=org.depth + 1).order_by("path")
     return render(
         request,
         "orgs/org.html",
