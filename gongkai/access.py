@@ -209,6 +209,8 @@ def _audit_denied_read(viewer, model, lookup) -> None:
 
 
 def get_org_or_404(user, code: str) -> Organisation:
+    if not isinstance(code, str) or "\x00" in code:
+        raise Http404  # no organisation code holds a NUL (and PostgreSQL refuses to compare one)
     return get_or_404(visible_orgs(user), viewer=user, code=code)
 
 

@@ -114,7 +114,9 @@ def draft_annual_report(
 def submit_annual_report(report, *, by) -> AnnualReport:
     """Submit the report's item for review (R7). The confidentiality check runs as for any item; hits on
     the tables' own row labels (属于国家秘密, 属于三类内部事务信息 …) are the national format, not marks."""
-    report = AnnualReport.objects.select_for_update().select_related("item", "org").get(pk=report.pk)
+    report = (
+        AnnualReport.objects.select_for_update(of=("self",)).select_related("item", "org").get(pk=report.pk)
+    )
     if report.item.body != documents.markdown(report, report.figures):
         raise ActionError(_("年报正文与系统统计生成的内容不一致，请重新生成草稿后再提交。"))
     disclosure.submit_item(report.item, by=by)
@@ -329,7 +331,9 @@ def summary_docx(summary, recipient: str = "", on=None) -> bytes:
 @transaction.atomic
 def file_inspection_summary(summary, *, by, recipient, on: date) -> Filing:
     """File the summary upward: the figures are frozen and the DOCX stored with its digest (immutable)."""
-    summary = InspectionSummary.objects.select_for_update().select_related("org").get(pk=summary.pk)
+    summary = (
+        InspectionSummary.objects.select_for_update(of=("self",)).select_related("org").get(pk=summary.pk)
+    )
     _require(by, "summary.write", summary.org)
     if summary.is_filed:
         raise ActionError(_("总结已报送。"))
@@ -369,7 +373,9 @@ def file_change(request, *, by, on: date | None = None) -> Filing:
     from gongkai.disclosure.models import ChangeRequest
 
     request = (
-        ChangeRequest.objects.select_for_update().select_related("item__org", "decided_by").get(pk=request.pk)
+        ChangeRequest.objects.select_for_update(of=("self",))
+        .select_related("item__org", "decided_by")
+        .get(pk=request.pk)
     )
     _require(by, "filing.make", request.item.org)
     if request.status != ChangeRequest.Status.APPROVED:
@@ -391,7 +397,11 @@ def file_withholding_document(withholding, *, by, on: date | None = None) -> Fil
     """R12: the withholding filed as a document with the upper organisation (which decides on it)."""
     from gongkai.disclosure.models import Withholding
 
-    w = Withholding.objects.select_for_update().select_related("org", "catalogue_item").get(pk=withholding.pk)
+    w = (
+        Withholding.objects.select_for_update(of=("self",))
+        .select_related("org", "catalogue_item")
+        .get(pk=withholding.pk)
+    )
     _require(by, "filing.make", w.org)
     if Filing.objects.filter(withholding=w).exists():
         raise ActionError(_("该事项已报备。"))
@@ -416,7 +426,7 @@ def file_withholding_document(withholding, *, by, on: date | None = None) -> Fil
 @transaction.atomic
 def acknowledge_filing(filing, *, by, note="") -> Filing:
     """The receiving side signs for the filing (签收) in Gongkai."""
-    filing = Filing.objects.select_for_update().select_related("recipient_org").get(pk=filing.pk)
+    filing = Filing.objects.select_for_update(of=("self",)).select_related("recipient_org").get(pk=filing.pk)
     _require(by, "filing.acknowledge", filing)
     if filing.acknowledged_at is not None:
         raise ActionError(_("该报备已签收。"))
@@ -473,7 +483,7 @@ def create_screen(org, *, by, name, audience) -> tuple[BoardScreen, str]:
 @transaction.atomic
 def revoke_screen(screen, *, by) -> BoardScreen:
     """Stop a screen now: its token opens nothing from the next request on."""
-    screen = BoardScreen.objects.select_for_update().select_related("org").get(pk=screen.pk)
+    screen = BoardScreen.objects.select_for_update(of=("self",)).select_related("org").get(pk=screen.pk)
     _require(by, "screen.manage", screen.org)
     if screen.revoked_at is not None:
         raise ActionError(_("该屏幕已停用。"))
