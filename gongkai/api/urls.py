@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as Refused
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -92,6 +92,11 @@ def http_error(request, exc):
         # ninja's own message for a body that is not JSON: answer like any other invalid input.
         return api.create_response(request, {"detail": _("请求内容不是有效的 JSON。")}, status=422)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(DataError)
+def invalid_value(request, exc):
+    return api.create_response(request, {"detail": _("请求中含有无效字符。")}, status=400)
 
 
 @api.exception_handler(OperationalError)

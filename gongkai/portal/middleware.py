@@ -74,8 +74,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
+        from django.db import DataError, InterfaceError, OperationalError
 
+        if isinstance(exception, DataError):  # a value the database refuses (a NUL byte…): bad input
+            return invalid_value(request)
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         return database_unavailable(request)
@@ -142,3 +144,15 @@ def too_large(request, limit: int) -> HttpResponse:
     if request.path_info.startswith(API_PREFIX):
         return json_error(message, 413)
     return render(request, "413.html", {"message": message}, status=413)
+
+
+def invalid_value(request):
+    """A value the database cannot hold (PostgreSQL refuses NUL bytes in text): a clear 400, and the
+    action's transaction has already rolled back."""
+    from django.http import HttpResponseBadRequest, JsonResponse
+    from django.utils.translation import gettext as _
+
+    message = _("请求中含有无效字符。")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return HttpResponseBadRequest(message)
