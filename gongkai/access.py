@@ -801,9 +801,56 @@ def _oversight_verify(g: _Grants, finding) -> bool:
     return Role.INSPECTOR in g.roles_at(finding.org)
 
 
-@rule("commitment.publish")
-def _commitment_publish(g: _Grants, org: Organisation) -> bool:
+# R23 + issue 16: a commitment is drafted, reviewed and approved like an item (R7), by the same roles
+# and with the same four eyes: whoever wrote its text (`by`) neither reviews nor approves it.
+
+
+@rule("commitment.draft")
+def _commitment_draft(g: _Grants, org: Organisation) -> bool:
     return bool(g.roles_at(org) & HANDLER_ROLES)
+
+
+@rule("commitment.edit")
+def _commitment_edit(g: _Grants, commitment) -> bool:
+    from gongkai.oversight.models import CommitmentState
+
+    return commitment.state == CommitmentState.DRAFT and _commitment_draft(g, commitment.org)
+
+
+@rule("commitment.submit")
+def _commitment_submit(g: _Grants, commitment) -> bool:
+    return _commitment_edit(g, commitment)
+
+
+@rule("commitment.review")
+def _commitment_review(g: _Grants, commitment) -> bool:
+    return Role.REVIEWER in g.roles_at(commitment.org) and commitment.by_id != g.user.pk
+
+
+@rule("commitment.approve")
+def _commitment_approve(g: _Grants, commitment) -> bool:
+    return Role.SECRETARY in g.roles_at(commitment.org) and commitment.by_id != g.user.pk
+
+
+@rule("commitment.send_back")
+def _commitment_send_back(g: _Grants, commitment) -> bool:
+    from gongkai.oversight.models import CommitmentState
+
+    if commitment.state == CommitmentState.SUBMITTED:
+        return _commitment_review(g, commitment)
+    return commitment.state == CommitmentState.REVIEWED and _commitment_approve(g, commitment)
+
+
+def staff_commitments(user):
+    """Every version of the commitments, in any state, of the organisations whose cases the user reads.
+    Everyone else reads only the published ones, on the boards of the organisations they see."""
+    from gongkai.oversight.models import Commitment
+
+    return Commitment.objects.filter(_path_q("org__path", _grants(user).paths(CASE_ROLES)))
+
+
+def get_commitment_or_404(user, pk):
+    return get_or_404(staff_commitments(user).select_related("org"), viewer=user, pk=pk)
 
 
 # ---- Search (R30) — owned by gongkai/search ----------------------------------------------------
@@ -894,6 +941,28 @@ def items_awaiting(user):
         return DisclosureItem.objects.none()
     own_pending = Q(author_id=g.user.pk, state__in=[State.SUBMITTED, State.REVIEWED])  # R7: four eyes
     return DisclosureItem.objects.filter(q).exclude(own_pending).distinct()
+
+
+def commitments_awaiting(user):
+    """R23 + issue 16: commitments in a state where the user's roles act next: review, approval, and the
+    author's own drafts (sent back or not yet submitted)."""
+    from gongkai.oversight.models import Commitment, CommitmentState
+
+    g = _grants(user)
+    if not g.memberships:
+        return Commitment.objects.none()
+    q = Q(pk__in=[])
+    for roles, state in (
+        ({Role.REVIEWER}, CommitmentState.SUBMITTED),
+        ({Role.SECRETARY}, CommitmentState.REVIEWED),
+    ):
+        paths = g.paths(roles)
+        if paths:
+            q |= _path_q("org__path", paths) & Q(state=state)
+    if g.paths(HANDLER_ROLES):
+        q |= Q(by_id=g.user.pk, state=CommitmentState.DRAFT)
+    own_pending = Q(by_id=g.user.pk, state__in=[CommitmentState.SUBMITTED, CommitmentState.REVIEWED])
+    return Commitment.objects.filter(q).exclude(own_pending)
 
 
 def change_requests_to_decide(user):

@@ -22,11 +22,14 @@ from gongkai.obligations.calendar import current_overrides
 from gongkai.orgs.models import Membership, Organisation, Role, SectorType
 
 from .models import (
+    COMMITMENT_TRANSITIONS,
+    OPEN_COMMITMENT,
     OWED,
     Ballot,
     Choice,
     Commitment,
     CommitmentKind,
+    CommitmentState,
     EvaluationCampaign,
     FindingStatus,
     Inspection,
@@ -394,25 +397,150 @@ def _drop_into_box(campaign, org, ballot: Ballot) -> None:
     )
 
 
-# ---- Commitments (R23) --------------------------------------------------------------------------
+# ---- Commitments (R23; issue 16: reviewed and approved like an item, R7) -------------------------
+
+
+def _commitment_url(commitment: Commitment) -> str:
+    return reverse("oversight:commitment", args=[commitment.pk])
+
+
+def _commitment_label(commitment: Commitment) -> str:
+    return f"{commitment.org.name}{commitment.get_kind_display()}"
+
+
+def _tell_commitment(users, title: str, commitment: Commitment, *, by, body: str = "") -> None:
+    """The next person of the commitment's workflow hears of it, in-app and by email, on commit."""
+    notify_on_commit(users, title, body or commitment.org.name, _commitment_url(commitment), skip=by)
+
+
+def _move_commitment(commitment: Commitment, transition: str, *, by, note: str = "", fields=()) -> None:
+    """Apply a transition of the table or refuse it; audit it in the same transaction."""
+    allowed_from, to_state = COMMITMENT_TRANSITIONS[transition]
+    if commitment.state not in allowed_from:
+        raise ActionError(
+            _("当前状态为“%(state)s”，不能执行此操作。") % {"state": CommitmentState(commitment.state).label}
+        )
+    from_state = commitment.state
+    commitment.state = to_state
+    commitment.save(update_fields=["state", "updated_at", *fields])
+    record(
+        action=f"commitment.{transition}",
+        obj=commitment,
+        actor=by,
+        org_path=commitment.org.path,
+        data={"kind": commitment.kind, "from": from_state, "to": to_state, "note": note},
+    )
+
+
+def _commitment_text(text: str) -> str:
+    text = clean_text(text, field=_("承诺内容"), max_length=3000)
+    # Published as written on a public page: personal data or secrecy marks are refused, not masked.
+    _check(not scan_text(text), _("承诺内容含有个人信息或涉密标识，请修改后再提交。"))
+    return text
 
 
 @transaction.atomic
-def publish_commitment(org: Organisation, *, kind: str, text: str, by) -> Commitment:
-    access.require(by, "commitment.publish", org, message=_("只有本组织的联络员或书记可以公开承诺。"))
+def draft_commitment(org: Organisation, *, kind: str, text: str, by) -> Commitment:
+    """The clerk (or secretary) writes the organisation's or the secretary's commitment: a new draft, or
+    the open draft of that kind rewritten. The text's writer is its author (four eyes, R7)."""
+    access.require(by, "commitment.draft", org, message=_("只有本组织的联络员或书记可以起草公开承诺。"))
     _check(kind in CommitmentKind.values, _("承诺类型无效。"))
-    text = clean_text(text, field=_("承诺内容"), max_length=3000)
-    # Published as written on a public page: personal data or secrecy marks are refused, not masked.
-    _check(not scan_text(text), _("承诺内容含有个人信息或涉密标识，请修改后再公开。"))
-    commitment = Commitment.objects.select_for_update().filter(org=org, kind=kind).first()
+    text = _commitment_text(text)
+    org = locked(org)  # one open version per organisation and kind: drafts of it queue here
+    commitment = Commitment.objects.filter(org=org, kind=kind, state__in=OPEN_COMMITMENT).first()
     if commitment is None:
-        commitment = Commitment(org=org, kind=kind)
-    commitment.text, commitment.by, commitment.published_at = text, by, timezone.now()
-    commitment.save()
-    record(action="commitment.publish", obj=commitment, actor=by, org_path=org.path, data={"kind": kind})
+        commitment = Commitment.objects.create(org=org, kind=kind, text=text, by=by)
+        action = "commitment.draft"
+    else:
+        _check(
+            commitment.state == CommitmentState.DRAFT,
+            _("该承诺已提交审核、审批，退回后才能修改。"),
+        )
+        access.require(by, "commitment.edit", commitment)
+        commitment.text, commitment.by = text, by
+        commitment.save(update_fields=["text", "by", "updated_at"])
+        action = "commitment.edit"
+    record(action=action, obj=commitment, actor=by, org_path=org.path, data={"kind": kind})
+    return commitment
+
+
+@transaction.atomic
+def submit_commitment(commitment: Commitment, *, by) -> Commitment:
+    """提出: the draft goes to the organisation's nearest reviewer."""
+    commitment = locked(commitment, "org")
+    access.require(by, "commitment.submit", commitment)
+    _commitment_text(commitment.text)
+    _move_commitment(commitment, "submit", by=by)
+    _tell_commitment(
+        access.next_actors(commitment.org, {Role.REVIEWER}, "commitment.review", commitment),
+        _("待审核：%(title)s") % {"title": _commitment_label(commitment)}, commitment, by=by,
+    )  # fmt: skip
+    return commitment
+
+
+@transaction.atomic
+def review_commitment(commitment: Commitment, *, by) -> Commitment:
+    """审核: a reviewer who did not write it passes it on to the secretary."""
+    commitment = locked(commitment, "org")
+    access.require(
+        by,
+        "commitment.review",
+        commitment,
+        message=_("只有本组织的审核人可以审核此承诺，拟稿人不能审核自己起草的承诺。"),
+    )
+    commitment.reviewer = by
+    _move_commitment(commitment, "review", by=by, fields=["reviewer"])
+    _tell_commitment(
+        access.next_actors(commitment.org, {Role.SECRETARY}, "commitment.approve", commitment),
+        _("待审批：%(title)s") % {"title": _commitment_label(commitment)}, commitment, by=by,
+    )  # fmt: skip
+    return commitment
+
+
+@transaction.atomic
+def approve_commitment(commitment: Commitment, *, by, now: datetime | None = None) -> Commitment:
+    """审批: the secretary (not its author) approves, which publishes it on the board; the version
+    published before it is replaced. `now` lets the demo date what it loads."""
+    commitment = locked(commitment, "org")
+    access.require(
+        by,
+        "commitment.approve",
+        commitment,
+        message=_("只有本组织的书记可以审批此承诺，拟稿人不能审批自己起草的承诺。"),
+    )
+    now = now or timezone.now()
+    if commitment.state == CommitmentState.REVIEWED:  # else the move below refuses
+        previous = (
+            Commitment.objects.select_for_update()
+            .filter(org=commitment.org, kind=commitment.kind, state=CommitmentState.PUBLISHED)
+            .first()
+        )
+        if previous is not None:  # first off the board, then the new one on (one published per kind)
+            _move_commitment(previous, "supersede", by=by)
+    commitment.approver, commitment.published_at = by, now
+    _move_commitment(commitment, "approve", by=by, fields=["approver", "published_at"])
     from gongkai.disclosure import board_cache
 
     # Now and again after commit: a request between the two could re-cache the old board.
-    board_cache.invalidate(org.pk)
-    transaction.on_commit(lambda: board_cache.invalidate(org.pk))
+    org_id = commitment.org_id
+    board_cache.invalidate(org_id)
+    transaction.on_commit(lambda: board_cache.invalidate(org_id))
+    _tell_commitment(
+        [commitment.by], _("已公开：%(title)s") % {"title": _commitment_label(commitment)}, commitment, by=by
+    )
+    return commitment
+
+
+@transaction.atomic
+def send_back_commitment(commitment: Commitment, *, by, reason: str) -> Commitment:
+    """退回: the reviewer or the secretary returns it to its author with a reason."""
+    commitment = locked(commitment, "org")
+    access.require(by, "commitment.send_back", commitment)
+    reason = clean_line(reason, field=_("退回理由"), max_length=500)
+    commitment.returned_reason = reason
+    _move_commitment(commitment, "send_back", by=by, note=reason, fields=["returned_reason"])
+    _tell_commitment(
+        [commitment.by], _("被退回修改：%(title)s") % {"title": _commitment_label(commitment)}, commitment,
+        by=by, body=_("退回理由：%(reason)s") % {"reason": reason},
+    )  # fmt: skip
     return commitment

@@ -6,9 +6,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from gongkai.orgs.models import Level, Membership, Organisation, Role, SectorType
+from gongkai import access
+from gongkai.notifications.models import Notification
+from gongkai.orgs.models import Level, Organisation, Role, SectorType
 
 from . import actions
 from .models import (
@@ -153,34 +156,54 @@ def _evaluation(street, office, branches, year, rng) -> None:
 
 
 def _commitments(orgs, deadlines) -> None:
-    """Both commitments of nearly every organisation, before its rollout deadline — after it for the
-    late ones, and the secretary's still missing where the demo's story says so (issue 12)."""
+    """Both commitments of nearly every organisation, through the actions (drafted by a clerk, reviewed,
+    approved by a secretary other than the author), published before its rollout deadline — after it
+    for the late ones; the secretary's still waiting for review where the demo's story says so (the
+    reviewer finds it on the workbench)."""
     from gongkai.obligations.demo_year import LATE_ORGS, NO_SECRETARY_COMMITMENT
 
     if Commitment.objects.filter(org__in=orgs).exists():
         return
     today = timezone.localdate()
-    signers = {}
-    for m in Membership.objects.filter(org__in=orgs).order_by("role", "user__username"):
-        if m.org_id not in signers or m.role == Role.COMMITTEE_MEMBER:
-            signers.setdefault(m.org_id, m.user)
     for i, org in enumerate(orgs):
-        by = signers.get(org.pk)
-        if by is None:  # a general branch signs through a member of its branches
-            below = (
-                Membership.objects.filter(org__in=Organisation.objects.get_tree(org))
-                .select_related("user")
-                .first()
-            )
-            by = below.user if below else None
         deadline = deadlines.get(org.sector_type)
-        if by is None or deadline is None:
+        if deadline is None:
             continue
         late = LATE_ORGS.get(org.code)
         day = deadline + timedelta(days=late) if late else deadline - timedelta(days=20 + 3 * (i % 10))
         when = _aware(min(day, today - timedelta(days=1)))
-        Commitment.objects.create(org=org, kind=CommitmentKind.ORG, text=ORG_TEXT, published_at=when, by=by)
-        if org.code not in NO_SECRETARY_COMMITMENT:
-            Commitment.objects.create(
-                org=org, kind=CommitmentKind.SECRETARY, text=SECRETARY_TEXT, published_at=when, by=by
-            )
+        _commitment(org, CommitmentKind.ORG, ORG_TEXT, when)
+        pending = org.code in NO_SECRETARY_COMMITMENT
+        _commitment(org, CommitmentKind.SECRETARY, SECRETARY_TEXT, when, pending=pending)
+    # The hand-offs of commitments published months ago were read long since: only the one still
+    # waiting for review stays unread (after commit, once the actions' notifications exist).
+    done = [
+        reverse("oversight:commitment", args=[pk])
+        for pk in Commitment.objects.published().filter(org__in=orgs).values_list("pk", flat=True)
+    ]
+    transaction.on_commit(
+        lambda: Notification.objects.filter(url__in=done, read_at__isnull=True).update(read_at=timezone.now())
+    )
+
+
+def _first(users):
+    return users[0] if users else None
+
+
+def _commitment(org, kind, text, when, *, pending=False) -> None:
+    """One commitment through its workflow, by the people who would act on it."""
+    author = _first(access.next_actors(org, {Role.CLERK}, "commitment.draft", org)) or _first(
+        access.next_actors(org, {Role.SECRETARY}, "commitment.draft", org)
+    )
+    if author is None:
+        return
+    commitment = actions.draft_commitment(org, kind=kind, text=text, by=author)
+    commitment = actions.submit_commitment(commitment, by=author)
+    if pending:
+        return
+    reviewer = _first(access.next_actors(org, {Role.REVIEWER}, "commitment.review", commitment))
+    approver = _first(access.next_actors(org, {Role.SECRETARY}, "commitment.approve", commitment))
+    if reviewer is None or approver is None:
+        return
+    commitment = actions.review_commitment(commitment, by=reviewer)
+    actions.approve_commitment(commitment, by=approver, now=when)

@@ -252,20 +252,81 @@ class CommitmentKind(models.TextChoices):
     SECRETARY = "secretary", _("书记公开承诺")
 
 
+class CommitmentState(models.TextChoices):
+    """R23 + R7: a commitment is drafted, submitted (提出), reviewed (审核) and approved (审批), which
+    publishes it on the board; a newer published version replaces the older one."""
+
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提出")
+    REVIEWED = "reviewed", _("已审核")
+    PUBLISHED = "published", _("已公开")
+    SUPERSEDED = "superseded", _("已替换")
+
+
+# The versions still on their way to the board: at most one per organisation and kind.
+OPEN_COMMITMENT = (CommitmentState.DRAFT, CommitmentState.SUBMITTED, CommitmentState.REVIEWED)
+
+# R7 as for items: the workflow as an explicit table; an action refuses any move not listed here.
+COMMITMENT_TRANSITIONS: dict[str, tuple[set[str], str]] = {
+    "submit": ({CommitmentState.DRAFT}, CommitmentState.SUBMITTED),
+    "review": ({CommitmentState.SUBMITTED}, CommitmentState.REVIEWED),
+    "approve": ({CommitmentState.REVIEWED}, CommitmentState.PUBLISHED),
+    "send_back": ({CommitmentState.SUBMITTED, CommitmentState.REVIEWED}, CommitmentState.DRAFT),
+    "supersede": ({CommitmentState.PUBLISHED}, CommitmentState.SUPERSEDED),
+}
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def published(self):
+        """What the board shows and the rollout counts: the current published version of each kind."""
+        return self.filter(state=CommitmentState.PUBLISHED)
+
+
 class Commitment(models.Model):
-    """R23: the organisation's and its secretary's public commitment, shown on the board."""
+    """R23: one version of the organisation's or its secretary's public commitment. It reaches the board
+    only through review and approval (four eyes: `by`, who wrote its text, neither reviews nor approves
+    it); the published version stays there while a revision is on its way."""
 
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="commitments")
     kind = models.CharField(_("类型"), max_length=20, choices=CommitmentKind.choices)
     text = models.TextField(_("承诺内容"))
+    state = models.CharField(
+        _("状态"), max_length=12, choices=CommitmentState.choices, default=CommitmentState.DRAFT
+    )
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("拟稿人")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("审核人"),
+    )  # fmt: skip
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("审批人"),
+    )  # fmt: skip
+    returned_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("公开承诺")
         verbose_name_plural = _("公开承诺")
-        ordering = ["kind"]
-        constraints = [models.UniqueConstraint(fields=["org", "kind"], name="one_commitment_per_kind")]
+        ordering = ["kind", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org", "kind"],
+                condition=models.Q(state="published"),
+                name="one_published_commitment_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["org", "kind"],
+                condition=models.Q(state__in=["draft", "submitted", "reviewed"]),
+                name="one_open_commitment_per_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.org} {self.get_kind_display()}"

@@ -51,7 +51,7 @@ def annotate_orgs(qs, year: int, on: date):
     """Per-organisation oversight facts, all as subqueries of one SELECT."""
     # One row per long-term item, carried into later years until met (year <= the plan's).
     long_term = Obligation.objects.filter(org_id=OuterRef("pk"), kind=Kind.LONG_TERM, year__lte=year)
-    published = Commitment.objects.filter(org_id=OuterRef("pk"), published_at__isnull=False)
+    published = Commitment.objects.published().filter(org_id=OuterRef("pk"))
     owed = InspectionFinding.objects.filter(
         org_id=OuterRef("pk"), rectification_required=True, status__in=OWED
     )

@@ -1,4 +1,5 @@
-"""Dashboards (R19, R20), the 联系安排表 and commitments (R23). Views parse and delegate."""
+"""Dashboards (R19, R20) and the 联系安排表; commitments (R23) are in commitment_views. Views parse and
+delegate."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -17,8 +18,8 @@ from gongkai.lib.pages import run_action
 from gongkai.orgs.models import Role, SectorType
 
 from . import actions, dashboard, mobilisation
-from .forms import AssignForm, CommitmentForm, PlanForm
-from .models import Commitment, CommitmentKind, Phase, RolloutPlan
+from .forms import AssignForm, PlanForm
+from .models import Phase, RolloutPlan
 
 
 def _year(request) -> int:
@@ -171,36 +172,6 @@ def _export_lines(rows):
 
 def _export(fmt, rows):
     return spreadsheet.response(_export_lines(rows), fmt, "assignments", sheet=_("联系安排表"))
-
-
-@login_required
-def commitments(request):
-    """R23: clerks and secretaries publish their organisation's and secretary's commitments."""
-    orgs = list(access.orgs_where(request.user, "prepare").order_by("path"))
-    if not orgs:
-        raise Http404
-    form = CommitmentForm(
-        request.POST or None, initial={"org": request.GET.get("org"), "kind": request.GET.get("kind")}
-    )
-    form.fields["org"].choices = [(o.code, o.name) for o in orgs]
-    if request.method == "POST" and form.is_valid():
-        org = next(o for o in orgs if o.code == form.cleaned_data["org"])
-        if run_action(
-            request,
-            lambda: actions.publish_commitment(
-                org, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"], by=request.user
-            ),
-            success=_("承诺已在%(org)s公开栏公开。") % {"org": org.name},
-            form=form,
-        ).ok:
-            return redirect("oversight:commitments")
-    existing = {
-        (c.org_id, c.kind): c for c in Commitment.objects.filter(org__in=orgs, published_at__isnull=False)
-    }
-    rows = [(o, [(k, existing.get((o.pk, k))) for k in CommitmentKind]) for o in orgs]
-    return render(
-        request, "oversight/commitments.html", {"form": form, "rows": rows, "kinds": CommitmentKind.choices}
-    )
 
 
 @login_required

@@ -53,7 +53,7 @@ def org_detail(request, code):
             "ancestors": ancestors,
             "children": children,
             "Level": Level,
-            "can_commit": access.can(request.user, "commitment.publish", org),
+            "can_commit": access.can(request.user, "commitment.draft", org),
         },
     )
 

@@ -31,7 +31,7 @@ def _render(request, org, items, notices, audience):
             "org": org,
             "items": list(items.order_by("category", "-published_at")[:60]),
             "notices": list(notices.order_by("-ended_at")[:5]),
-            "commitments": list(Commitment.objects.filter(org=org, published_at__isnull=False)),
+            "commitments": list(Commitment.objects.published().filter(org=org)),
             "audience": audience,
             "now": timezone.now(),
             "refresh": REFRESH_SECONDS,

@@ -325,6 +325,25 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/oversight/assignments/{w.assignment.pk}/delete/", page(inspector=302), "POST"
     ),
     ("oversight:commitments", "GET"): fixed("/oversight/commitments/", staff_page(set(HANDLE))),
+    # Issue 16: a commitment's versions are read by its organisation's case readers only (members and
+    # the public read the published one on the board); each step's own rule answers inside.
+    ("oversight:commitment", "GET"): on(
+        "commitment", "/oversight/commitments/{o.commitment.pk}/", obj(roles(CASES))
+    ),
+    **{
+        (f"oversight:commitment_{name}", "POST"): on(
+            "commitment",
+            f"/oversight/commitments/{{o.commitment.pk}}/{step}/",
+            obj(roles(CASES), yes=SEEN),
+            "POST",
+        )
+        for name, step in (
+            ("submit", "submit"),
+            ("review", "review"),
+            ("approve", "approve"),
+            ("send_back", "send-back"),
+        )
+    },  # fmt: skip
     ("oversight:inspections", "GET"): fixed("/oversight/inspections/", staff_page(OVERSIGHT_READERS)),
     ("oversight:inspection", "GET"): on(
         "inspection", "/oversight/inspections/{o.inspection.pk}/", obj(roles(OVERSEE))
@@ -575,6 +594,7 @@ class Objects:
     snapshot: object = None
     snapshot_file: object = None
     withholding: object = None
+    commitment: object = None
 
 
 def _build():
@@ -630,6 +650,7 @@ def _build():
         o.withholding = item_actions.file_withholding(
             org, ci, by=clerk, reason=Withholding.Reason.PRIVACY, explanation="涉及个人隐私。"
         )
+        o.commitment = oversight_actions.draft_commitment(org, kind="org", text="按目录公开党务。", by=clerk)
         objects[rel] = o
     h.is_public = False
     h.save(update_fields=["is_public"])

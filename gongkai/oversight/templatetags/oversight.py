@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag
 def org_commitments(org):
     """R23: the organisation's published commitments, for its board (one query)."""
-    return list(Commitment.objects.filter(org=org, published_at__isnull=False).select_related("by"))
+    return list(Commitment.objects.published().filter(org=org).select_related("by"))
 
 
 @register.simple_tag

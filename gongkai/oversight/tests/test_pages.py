@@ -1,4 +1,4 @@
-"""The 联系安排表 (print, export, API), commitments on the board, the static chart files."""
+"""The 联系安排表 (print, export, API), the static chart files (commitments: test_commitments.py)."""
 
 import csv
 import io
@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from gongkai.conftest import UserFactory, bearer, grant
 from gongkai.orgs.models import Role
 from gongkai.oversight import actions
-from gongkai.oversight.models import Commitment, SupervisorAssignment
+from gongkai.oversight.models import SupervisorAssignment
 
 pytestmark = pytest.mark.django_db
 STATIC = Path(__file__).resolve().parents[1] / "static" / "oversight"
@@ -78,32 +78,6 @@ def test_table_and_api_follow_the_same_access_rules(client, tree, people, superv
         assert client.get("/oversight/assignments/?format=csv").status_code == 404
         assert client.get("/api/v1/oversight/assignments", **bearer(user)).status_code == 404
     assert client.get("/api/v1/oversight/assignments").status_code == 404
-
-
-def test_commitment_published_on_the_board_with_its_date(client, tree, people):
-    assert "公开承诺" not in client.get(f"/orgs/{tree.a.code}/board/").content.decode()
-    client.force_login(people.secretary_a)
-    page = client.post(
-        "/oversight/commitments/",
-        {"org": tree.a.code, "kind": "secretary", "text": "亲自审定公开内容，做到应公开尽公开。"},
-        follow=True,
-    )
-    assert "承诺已在甲社区党支部公开栏公开" in page.content.decode()
-    client.logout()
-    board = client.get(f"/orgs/{tree.a.code}/board/").content.decode()
-    assert "书记公开承诺" in board and "亲自审定公开内容" in board and "公开时间：" in board
-
-
-def test_commitment_refuses_personal_data_and_other_organisations(client, tree, people):
-    client.force_login(people.clerk_a)
-    page = client.post(
-        "/oversight/commitments/", {"org": tree.a.code, "kind": "org", "text": "联系电话13812345678"}
-    )
-    assert "含有个人信息" in page.content.decode()
-    page = client.post("/oversight/commitments/", {"org": tree.b.code, "kind": "org", "text": "承诺"})
-    assert page.status_code == 200 and not Commitment.objects.exists()
-    client.force_login(people.member_a)
-    assert client.get("/oversight/commitments/").status_code == 404
 
 
 def test_chart_library_is_served_locally_with_its_licence():

@@ -10,7 +10,8 @@ from gongkai.obligations.models import Kind, Obligation
 from gongkai.obligations.tests.factories import catalogue
 from gongkai.orgs.models import Organisation, Role, SectorType
 from gongkai.oversight import actions, demo, rollout
-from gongkai.oversight.models import Commitment, CommitmentKind
+from gongkai.oversight.models import Commitment, CommitmentKind, CommitmentState
+from gongkai.oversight.tests.factories import commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +44,10 @@ def world(tree, people):
             (school, sec_school, CommitmentKind.values),
         ):
             for kind in kinds:
-                actions.publish_commitment(
-                    org, kind=kind, text="严格落实党务公开制度，接受党员群众监督。", by=user
-                )
+                commitment(org, kind, "严格落实党务公开制度，接受党员群众监督。", author=user)
     clerk_b = grant(UserFactory(), tree.b, Role.CLERK)
     with at(2026, 6, 11):
-        actions.publish_commitment(tree.b, kind=CommitmentKind.ORG, text="按目录公开。", by=clerk_b)
+        commitment(tree.b, CommitmentKind.ORG, "按目录公开。", author=clerk_b)
     return type("World", (), {"school": school})
 
 
@@ -58,7 +57,7 @@ def independent(committee, year):
     for org in Organisation.objects.filter(path__startswith=committee.path).exclude(pk=committee.pk):
         lt = list(Obligation.objects.filter(org=org, kind=Kind.LONG_TERM, year=year))
         kinds = set(
-            Commitment.objects.filter(org=org, published_at__isnull=False).values_list("kind", flat=True)
+            Commitment.objects.filter(org=org, state=CommitmentState.PUBLISHED).values_list("kind", flat=True)
         )
         done = all(o.fulfilled_on is not None for o in lt) and kinds == set(CommitmentKind.values)
         out.setdefault(org.sector_type, {"total": 0, "implemented": 0, "lagging": set()})
