@@ -3,6 +3,7 @@ Views parse and delegate to `actions`; `access` decides what each user may see a
 
 import functools
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -305,9 +306,19 @@ def request_change(request, item):
 
 
 @login_required
-@require_POST
 def delete_draft(request, pk):
+    """Issue 16: GET asks for confirmation (what will be deleted, 确认删除 / 取消) and deletes nothing;
+    POST deletes (the action refuses, and audits, anyone but the author of a draft never reviewed)."""
     item = _staff_item(request.user, pk)
+    if request.method != "POST":
+        if not access.can(request.user, "item.delete", item):
+            messages.error(request, _("只有草稿的拟稿人可以删除尚未提出的草稿。"))
+            return redirect("disclosure:work_item", pk=item.pk)
+        return render(
+            request,
+            "disclosure/delete_draft.html",
+            {"item": item, "attachments": list(item.attachments.order_by("pk"))},
+        )
     done = run_action(request, lambda: actions.delete_draft(item, by=request.user), success=_("草稿已删除。"))
     if done.ok:
         return redirect("disclosure:work_list")

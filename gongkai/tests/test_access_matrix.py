@@ -258,6 +258,11 @@ MATRIX: dict[tuple[str, str], Case] = {
             ("item_import_body", "import-body"),
         )
     },
+    # Issue 16: deleting a draft asks first: the confirmation page deletes nothing (the author sees it,
+    # other case readers are sent back to the item with a message)
+    ("disclosure:delete_draft", "GET"): on(
+        "draft", "/work/items/{o.draft.pk}/delete/", obj(roles(CASES), yes=SEEN)
+    ),
     ("disclosure:decide_request", "POST"): on(
         "withholding",
         "/work/requests/withholding/{o.withholding.pk}/reject/",
