@@ -943,6 +943,19 @@ def items_awaiting(user):
     return DisclosureItem.objects.filter(q).exclude(own_pending).distinct()
 
 
+def own_drafts(user):
+    """Issue 16: the user's own item drafts never sent back (their 我的草稿); those sent back are
+    decisions, in items_awaiting."""
+    from gongkai.disclosure.models import DisclosureItem, State
+
+    g = _grants(user)
+    if not g.paths(HANDLER_ROLES):  # only they write items
+        return DisclosureItem.objects.none()
+    return DisclosureItem.objects.filter(author_id=g.user.pk, state=State.DRAFT).exclude(
+        events__action="send_back"
+    )
+
+
 def commitments_awaiting(user):
     """R23 + issue 16: commitments in a state where the user's roles act next: review, approval, and the
     author's own drafts (sent back or not yet submitted)."""
@@ -963,6 +976,24 @@ def commitments_awaiting(user):
         q |= Q(by_id=g.user.pk, state=CommitmentState.DRAFT)
     own_pending = Q(by_id=g.user.pk, state__in=[CommitmentState.SUBMITTED, CommitmentState.REVIEWED])
     return Commitment.objects.filter(q).exclude(own_pending)
+
+
+def workbench_areas(user) -> frozenset[str]:
+    """R29 + issue 16: the workbench's shortcuts to the staff areas whose pages hold something for the
+    user's roles: items, applications and feedback for those who read cases; obligations and their
+    compliance also for an assigned supervisor; requests and filings for those who file or decide them;
+    commitments for those who draft them."""
+    g = _grants(user)
+    areas = set()
+    if g.paths(CASE_ROLES):
+        areas |= {"items", "applications", "feedback"}
+    if g.paths(CASE_ROLES) or _supervised_paths(g):
+        areas |= {"obligations", "compliance"}
+    if g.paths(HANDLER_ROLES | WITHHOLDING_DECIDERS | {Role.CATALOGUE_OWNER}):
+        areas.add("requests")
+    if g.paths(HANDLER_ROLES):
+        areas.add("commitments")
+    return frozenset(areas)
 
 
 def change_requests_to_decide(user):

@@ -1,5 +1,6 @@
 """R29: the disclosure app's to-do provider: items waiting for this user's review, approval or
-publication, drafts sent back to their author, and the catalogue matters the user decides."""
+publication, drafts sent back to their author, the author's other drafts (issue 16: 我的草稿), and the
+catalogue matters the user decides."""
 
 from datetime import date
 
@@ -15,7 +16,7 @@ LIMIT = 500  # per kind; the workbench pages them
 
 
 def todos(user, on: date) -> list[Todo]:
-    return [*_items(user), *_decisions(user)]
+    return [*_items(user), *_drafts(user), *_decisions(user)]
 
 
 def _items(user) -> list[Todo]:
@@ -44,6 +45,21 @@ def _items(user) -> list[Todo]:
                 decision=True,
             )
         )
+    return out
+
+
+def _drafts(user) -> list[Todo]:
+    """The user's drafts never sent back: not a decision, but work of theirs that nobody else sees."""
+    out = []
+    for item in access.own_drafts(user).select_related("org").order_by("-updated_at")[:LIMIT]:
+        if access.can(user, "item.edit", item):
+            out.append(
+                Todo(
+                    kind=_("我的草稿"), title=item.title or _("（无标题）"),
+                    url=reverse("disclosure:work_item", args=[item.pk]), org_name=item.org.name,
+                    status=str(State(item.state).label), note=_("尚未提出（提交审核）"),
+                )
+            )  # fmt: skip
     return out
 
 

@@ -53,5 +53,6 @@ def workbench(request):
             "summary": [(SECTION_LABELS[u], counts[u], u) for u in (DECIDE, OVERDUE, DUE_SOON)],
             "query": urlencode({"kind": kind}) if kind else "",
             "today": on,
+            "areas": access.workbench_areas(request.user),  # shortcuts only to what the roles open
         },
     )
