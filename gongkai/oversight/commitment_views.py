@@ -95,6 +95,7 @@ def detail(request, pk):
             "can": can,
             "on_board": on_board,
             "draft_url_query": f"org={commitment.org.code}&kind={commitment.kind}",
+            "can_list": access.may_anywhere(user, "prepare"),  # the list page is the drafters'
         },
     )
 

@@ -62,7 +62,9 @@ def test_the_clerk_drafts_the_reviewer_reviews_the_secretary_approves_and_the_bo
     client.force_login(team.reviewer)
     assert f'href="/oversight/commitments/{c.pk}/"' in _text(client.get("/work/"))  # the to-do's link
     assert _todo_kinds(team.reviewer)["承诺待审核"] == f"/oversight/commitments/{c.pk}/"
-    assert "审核通过" in _text(client.get(f"/oversight/commitments/{c.pk}/"))
+    detail = _text(client.get(f"/oversight/commitments/{c.pk}/"))
+    assert "审核通过" in detail
+    assert 'href="/oversight/commitments/"' not in detail, "the list is the drafters' page: no dead link"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/oversight/commitments/{c.pk}/review/")
 
