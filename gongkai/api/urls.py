@@ -121,6 +121,7 @@ def _register_routers() -> None:
     from gongkai.archive.api import router as archive
     from gongkai.audit.api import router as audit
     from gongkai.catalogue.api import router as catalogue
+    from gongkai.catalogue.setup_api import router as catalogue_setup
     from gongkai.disclosure.api import router as disclosure
     from gongkai.feedback.api import router as feedback
     from gongkai.obligations.api import router as obligations
@@ -142,6 +143,7 @@ def _register_routers() -> None:
     api.add_router("/search", search)
     api.add_router("", reports)
     api.add_router("/setup", setup)
+    api.add_router("/setup/catalogues", catalogue_setup)
 
 
 _register_routers()

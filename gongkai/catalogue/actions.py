@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.forms.models import model_to_dict
@@ -20,6 +21,8 @@ from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
 
 from . import ports
+from gongkai.orgs.models import SectorType
+
 from .models import Catalogue, CatalogueItem, CatalogueVersion
 
 # The fields an item carries from version to version (everything but its identity and version).
@@ -81,6 +84,29 @@ def start_draft(catalogue: Catalogue, *, by) -> CatalogueVersion:
     return draft
 
 
+def _sector_types(value) -> str:
+    """The stored form of the applicable sector types (",village,school," or "" for all), from a list
+    or the stored form itself; an unknown type is refused, not kept."""
+    chosen = [t.strip() for t in (value.split(",") if isinstance(value, str) else value or []) if t.strip()]
+    unknown = [t for t in chosen if t not in SectorType.values]
+    _require(not unknown, _("适用组织类型无效：%(types)s。") % {"types": "、".join(unknown)[:100]})
+    chosen = list(dict.fromkeys(chosen))
+    return f",{','.join(chosen)}," if chosen else ""
+
+
+def _labelled(exc: ValidationError) -> ActionError:
+    """The model's field errors as one refusal, each message after its field's name (R33)."""
+    if not hasattr(exc, "error_dict"):
+        return ActionError(exc.messages)
+    labels = {f.name: str(f.verbose_name) for f in CatalogueItem._meta.concrete_fields}
+    messages = []
+    for field, errors in exc.message_dict.items():
+        for message in errors:
+            label = labels.get(field) if field != NON_FIELD_ERRORS else None
+            messages.append(f"{label}：{message}" if label else message)
+    return ActionError(messages)
+
+
 @transaction.atomic
 def save_item(version: CatalogueVersion, *, item: CatalogueItem | None = None, by, **fields) -> CatalogueItem:
     """Add an item to the draft, or change one of its items. The model's own checks apply."""
@@ -90,11 +116,17 @@ def save_item(version: CatalogueVersion, *, item: CatalogueItem | None = None, b
         if not fields.get("number"):
             fields["number"] = (version.items.aggregate(n=Max("number"))["n"] or 0) + 1
     else:
-        item = CatalogueItem.objects.get(pk=item.pk, version=version)
+        item = CatalogueItem.objects.filter(pk=item.pk, version=version).first()
+        _require(item is not None, _("该事项不在这个草稿中。"))
+    if "sector_types" in fields:
+        fields["sector_types"] = _sector_types(fields["sector_types"])
     for key, value in fields.items():
         _require(key in item_fields(), _("字段无效。"))
         setattr(item, key, value)
-    item.full_clean(exclude=["version"])
+    try:
+        item.full_clean(exclude=["version"])
+    except ValidationError as exc:
+        raise _labelled(exc) from None
     if version.items.filter(number=item.number).exclude(pk=item.pk).exists():
         raise ActionError(_("序号 %(n)s 已被本版本的其他事项使用。") % {"n": item.number})
     item.save()
@@ -161,7 +193,17 @@ class Change:
     kind: str  # added / removed / changed
     number: int
     title: str
-    fields: list[tuple[str, object, object]]
+    fields: list[tuple[str, object, object]]  # (label, old, new), for the page
+    names: tuple[str, ...] = ()  # the changed fields' names, in the order of `fields`
+
+
+def base_version(version: CatalogueVersion) -> CatalogueVersion | None:
+    """The published version a draft is compared with: the latest one before it."""
+    return (
+        version.catalogue.versions.filter(published_at__isnull=False, number__lt=version.number)
+        .order_by("-number")
+        .first()
+    )
 
 
 def diff(draft: CatalogueVersion, base: CatalogueVersion | None) -> list[Change]:
@@ -179,7 +221,8 @@ def diff(draft: CatalogueVersion, base: CatalogueVersion | None) -> list[Change]
             out.append(Change("removed", number, a.title, []))
         else:
             da, db = model_to_dict(a, fields=fields), model_to_dict(b, fields=fields)
-            changed = [(labels[f], da[f], db[f]) for f in fields if da[f] != db[f]]
-            if changed:
-                out.append(Change("changed", number, b.title, changed))
+            names = tuple(f for f in fields if da[f] != db[f])
+            if names:
+                changed = [(labels[f], da[f], db[f]) for f in names]
+                out.append(Change("changed", number, b.title, changed, names))
     return out

@@ -61,6 +61,8 @@ class CatalogueItemOut(Schema):
     min_internal_days: int
     retention: str
     retention_label: str
+    required_carrier: str
+    required_carrier_label: str
 
 
 class OrgCatalogueOut(Schema):
@@ -87,7 +89,7 @@ def _catalogue(c: Catalogue, version: CatalogueVersion | None) -> dict:
     }
 
 
-def _item(i: CatalogueItem) -> dict:
+def item_out(i: CatalogueItem) -> dict:
     return {
         "id": i.pk,
         "number": i.number,
@@ -117,6 +119,8 @@ def _item(i: CatalogueItem) -> dict:
         "min_internal_days": i.min_internal_days,
         "retention": i.retention,
         "retention_label": str(i.get_retention_display()),
+        "required_carrier": i.required_carrier,
+        "required_carrier_label": str(i.get_required_carrier_display()) if i.required_carrier else "",
     }
 
 
@@ -145,5 +149,5 @@ def org_catalogue(request, org_code: str):
         "org_code": org.code,
         "org_name": org.name,
         "catalogue": _catalogue(version.catalogue, version) if version else None,
-        "items": [_item(i) for i in items],
+        "items": [item_out(i) for i in items],
     }

@@ -130,11 +130,7 @@ def catalogue_page(request, pk):
 @login_required
 def version_page(request, pk):
     version = _version_or_404(request.user, pk)
-    base = (
-        version.catalogue.versions.filter(published_at__isnull=False, number__lt=version.number)
-        .order_by("-number")
-        .first()
-    )
+    base = actions.base_version(version)
     editing = None
     if request.GET.get("item") and version.published_at is None:
         editing = version.items.filter(pk=request.GET["item"]).first()
