@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record_denial
 from gongkai.lib.errors import NotAllowed
-from gongkai.orgs.models import STAFF_ROLES, Membership, Organisation, Role
+from gongkai.orgs.models import STAFF_ROLES, Level, Membership, Organisation, Role
 
 # ---- Role sets (R2), named once -----------------------------------------------------------------
 
@@ -1370,7 +1370,10 @@ def _account_manage(g: _Grants, person) -> bool:
 
 @rule("leading_group.edit")
 def _leading_group_edit(g: _Grants, committee: Organisation) -> bool:
-    """R3/R20: the leading-group office (inspector) of the committee edits its leading group."""
+    """R3/R20: the leading-group office (inspector) of the committee edits its leading group; only a
+    committee (党委、党工委) has one."""
+    if committee is None or committee.level != Level.COMMITTEE:
+        return False
     return _is_superuser(g) or Role.INSPECTOR in g.roles_at(committee)
 
 

@@ -19,10 +19,9 @@ from gongkai import access
 from gongkai.audit.log import record
 from gongkai.lib.errors import ActionError
 from gongkai.lib.text import clean_line
-
-from . import ports
 from gongkai.orgs.models import SectorType
 
+from . import ports
 from .models import Catalogue, CatalogueItem, CatalogueVersion
 
 # The fields an item carries from version to version (everything but its identity and version).

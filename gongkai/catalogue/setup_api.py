@@ -299,7 +299,9 @@ def change_item(request, version_id: int, item_id: int, payload: ItemIn):
     return item_out(actions.save_item(draft, item=item, by=request.auth, **_fields(payload, changing=True)))
 
 
-@router.delete("/versions/{id:version_id}/items/{id:item_id}", response={204: None}, summary="从草稿中删除事项")
+@router.delete(
+    "/versions/{id:version_id}/items/{id:item_id}", response={204: None}, summary="从草稿中删除事项"
+)
 def remove_item(request, version_id: int, item_id: int):
     draft = _version(request, version_id)
     actions.remove_item(_draft_item(draft, item_id), by=request.auth)

@@ -1,8 +1,8 @@
 """Setting an office up through the API (issue 14): organisations, people, roles and imports under
 /api/v1/setup/, token-scoped to what the token's user manages (access.py), writes through orgs.actions.
 
-Organisations and people the user does not manage answer 404; a refused action 403 or 400 with the
-action's Chinese message; writes need a bearer token (401)."""
+Organisations and people the user does not manage answer 404; an action the policy refuses 403, bad
+input or the wrong state 400, with the action's Chinese message; writes need a bearer token (401)."""
 
 from datetime import date
 
@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from gongkai import access
 from gongkai.accounts.bearer import TOKEN_REQUIRED
 from gongkai.lib import sheets
+from gongkai.lib.errors import NotAllowed
 
 from . import actions, importing
 from .models import ImportBatch, Membership, Organisation, Role
@@ -29,8 +30,11 @@ def _user(request):
 
 
 def _run(fn, *args, **kwargs):
+    """An action's refusal: 403 when the policy refuses (NotAllowed), 400 for bad input or state."""
     try:
         return fn(*args, **kwargs)
+    except NotAllowed:
+        raise
     except ValidationError as exc:
         raise HttpError(400, "；".join(str(m) for m in exc.messages)) from None
 

@@ -63,7 +63,9 @@ def test_owner_opens_a_draft_edits_sees_the_difference_and_publishes(client, tre
     assert added["timing_text"] == "每半年，下一期第1个月10日前" and added["required_carrier"] == "board"
 
     fees = next(i for i in draft["items"] if i["title"] == "党费收缴、管理和使用情况")
-    r = call(client, "patch", f"{v}/items/{fees['id']}", owner, {"due_offset": 5, "target_scope": "all_members"})
+    r = call(
+        client, "patch", f"{v}/items/{fees['id']}", owner, {"due_offset": 5, "target_scope": "all_members"}
+    )
     assert r.status_code == 200 and r.json()["due_offset"] == 5 and r.json()["cadence"] == "quarterly"
     staged = next(i for i in draft["items"] if i["timing"] == "staged")
     stages = [{"name": "确定发展对象", "days": 7}, {"name": "接收预备党员", "days": 5}]
@@ -107,11 +109,20 @@ def test_owner_opens_a_draft_edits_sees_the_difference_and_publishes(client, tre
         r = call(client, method, url, owner, body)
         assert r.status_code == 400 and "已发布的目录版本不能修改" in r.json()["detail"], (method, url)
     assert CatalogueItem.objects.get(pk=fees["id"]).due_offset == 5
-    assert [x["number"] for x in call(client, "get", f"{API}/{catalogue.pk}/versions", owner).json()] == [2, 1]
+    assert [x["number"] for x in call(client, "get", f"{API}/{catalogue.pk}/versions", owner).json()] == [
+        2,
+        1,
+    ]
 
 
 def test_a_new_catalogue_and_a_discarded_draft(client, tree, owner):
-    r = call(client, "post", API, owner, {"owner_code": "TC", "name": "街道党务公开目录", "filing_body": "领导小组"})
+    r = call(
+        client,
+        "post",
+        API,
+        owner,
+        {"owner_code": "TC", "name": "街道党务公开目录", "filing_body": "领导小组"},
+    )
     assert r.status_code == 201 and r.json()["versions"] == []
     catalogue = r.json()["id"]
     draft = call(client, "post", f"{API}/{catalogue}/versions", owner).json()

@@ -98,6 +98,8 @@ def test_leading_group_page_only_for_the_office(client, tree, people):
     assert client.get("/manage/TC/leading-group/").status_code == 404
     client.force_login(people.inspector_c)
     assert client.get("/manage/TC/leading-group/").status_code == 200
+    # R3: a branch has no leading group: its page is not there, for the office either
+    assert client.get("/manage/TA/leading-group/").status_code == 404
 
 
 def test_exports_list_what_the_pages_list_and_reimport_unchanged(client, tree, people):

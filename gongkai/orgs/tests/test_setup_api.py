@@ -53,7 +53,7 @@ def test_secretary_builds_their_subtree_and_nothing_else(client, tree, people):
         content_type="application/json",
         **h,
     )
-    assert r.status_code == 400 and "超出自己权限" in r.json()["detail"]
+    assert r.status_code == 403 and "超出自己权限" in r.json()["detail"]
     assert client.get("/api/v1/setup/orgs/TB/people", **h).status_code == 404
     assert client.get("/api/v1/setup/orgs").status_code == 401
     assert set(Membership.objects.filter(user_id=person).values_list("role", flat=True)) == {
