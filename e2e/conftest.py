@@ -7,9 +7,11 @@ of every step at 390 and 1280 px go to E2E_OUT (default e2e/out/), kept by CI as
 step is also checked with axe-core, and a serious or critical finding fails the journey.
 """
 
+import base64
 import os
 import re
 import shutil
+import sqlite3
 import tempfile
 import threading
 from pathlib import Path
@@ -49,6 +51,7 @@ class _QuietHandler(WSGIRequestHandler):
 def site():
     """The demo site: migrated, loaded, served on a free loopback port until the session ends."""
     call_command("migrate", verbosity=0, interactive=False)
+    _copy_database(_EMPTY)  # migrated and still empty: where a new office starts (empty_site)
     call_command("load_demo", verbosity=0)
     server = ThreadedWSGIServer(("127.0.0.1", 0), _QuietHandler)
     server.set_app(StaticFilesHandler(get_wsgi_application()))
@@ -59,6 +62,55 @@ def site():
     server.shutdown()
     server.server_close()
     shutil.rmtree(_VAR, ignore_errors=True)
+
+
+_EMPTY = _VAR / "empty.sqlite3"
+
+
+def _copy_database(target: Path) -> None:
+    from django.db import connection
+
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    with copy:
+        connection.connection.backup(copy)
+    copy.close()
+
+
+def _use_database(name: str) -> None:
+    """Point every connection of the process (the server's request threads too) at the SQLite file
+    `name`, and forget what was cached from the other one."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import caches
+    from django.db import connections
+
+    connections.close_all()
+    connections.settings["default"]["NAME"] = name  # the dict every connection's settings_dict is
+    ContentType.objects.clear_cache()
+    for alias in caches:
+        caches[alias].clear()
+
+
+@pytest.fixture
+def empty_site(site):
+    """The same server on a fresh database holding nothing but one superuser (`admin`, PASSWORD), as
+    after `gongkai migrate` and `gongkai createsuperuser`; the demo database is put back afterwards."""
+    from django.db import connections
+
+    from gongkai.accounts.models import User
+
+    demo, signed_in = connections.settings["default"]["NAME"], dict(_SIGNED_IN)
+    fresh = _VAR / "setup.sqlite3"
+    shutil.copyfile(_EMPTY, fresh)
+    _use_database(str(fresh))
+    _SIGNED_IN.clear()  # sessions of the demo database mean nothing here
+    User.objects.create_superuser("admin", password=PASSWORD, display_name="系统管理员")
+    try:
+        yield site
+    finally:
+        _use_database(demo)
+        _SIGNED_IN.clear()
+        _SIGNED_IN.update(signed_in)
 
 
 @pytest.fixture(scope="session")
@@ -75,14 +127,15 @@ def browser():
 
 
 _SIGNED_IN: dict[str, list] = {}
+_KEYS: dict[str, bytes] = {}  # the authenticator keys of people who set one up during the run
 
 
-def _demo_totp() -> str:
+def _demo_totp(key: bytes | None = None) -> str:
     from django_otp.oath import totp
 
     from gongkai.accounts.demo import DEMO_TOTP_KEY
 
-    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
+    return f"{totp(key or bytes.fromhex(DEMO_TOTP_KEY)):06d}"
 
 
 class Person:
@@ -116,8 +169,18 @@ class Person:
         self.page.click("form:has(input[name=password]) [type=submit]")
         self.page.wait_for_load_state()
         assert "/accounts/login/" not in self.page.url, f"{username} could not log in"
-        if "/accounts/second-factor/" in self.page.url:  # staff: the code from their authenticator
-            self.page.fill("input[name=token]", _demo_totp())
+        if "/accounts/second-factor/enrol/" in self.page.url:  # new staff: set the authenticator up
+            key = base64.b32decode(self.page.inner_text(".otp-secret").replace(" ", ""))
+            _KEYS[username] = key
+            self.look("enrol")
+            self.page.fill("input[name=token]", _demo_totp(key))
+            self.page.click("form:has(input[name=token]) [type=submit]")
+            self.page.wait_for_load_state()
+            assert self.page.locator(".recovery-codes li").count() == 10, f"{username}: enrolment refused"
+            self.page.click("text=我已保存，继续")
+            self.page.wait_for_load_state()
+        elif "/accounts/second-factor/" in self.page.url:  # staff: the code from their authenticator
+            self.page.fill("input[name=token]", _demo_totp(_KEYS.get(username)))
             self.page.click("form:has(input[name=token]) [type=submit]")
             self.page.wait_for_load_state()
             assert "/accounts/second-factor/" not in self.page.url, f"{username}: second factor refused"
@@ -168,7 +231,8 @@ class Person:
 
 @pytest.fixture
 def people(site, browser, request):
-    """people("clerk", width=390) opens a new person's browser; all are closed after the test."""
+    """people("clerk", width=390) opens a new person's browser; all are closed after the test. On the
+    empty database when the journey asks for `empty_site`."""
     opened = []
     journey = request.node.name.removeprefix("test_")
 
