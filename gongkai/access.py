@@ -1434,6 +1434,12 @@ def catalogue_owner_orgs(user) -> QuerySet[Organisation]:
     )
 
 
+def can_edit_catalogues(user) -> bool:
+    """Whether the catalogue editor is the user's (for the navigation): no query beyond the grants."""
+    g = _grants(user)
+    return _is_superuser(g) or bool(g.paths({Role.CATALOGUE_OWNER}))
+
+
 def editable_catalogues(user):
     from gongkai.catalogue.models import Catalogue
 

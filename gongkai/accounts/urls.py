@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import token_views, views
 
@@ -10,14 +10,7 @@ urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<id:pk>/revoke/", token_views.revoke, name="revoke_token"),
     # R2: the one-time link an administrator hands over (orgs.actions.issue_setup_link).
-    path(
-        "setup/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/setup.html",
-            success_url=reverse_lazy("accounts:setup_done"),
-        ),
-        name="setup",
-    ),
+    path("setup/<uidb64>/<token>/", views.SetupView.as_view(), name="setup"),
     path(
         "setup/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="accounts/setup_done.html"),

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,16 @@ from gongkai import access
 
 from . import actions
 from .second_factor import base32_secret, is_verified, needs_second_factor, qr_svg
+
+
+class SetupView(auth_views.PasswordResetConfirmView):
+    """R2: the one-time link an administrator hands over; the password rules are shown before typing."""
+
+    template_name = "accounts/setup.html"
+    success_url = reverse_lazy("accounts:setup_done")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "help_texts": password_validators_help_texts()}
 
 
 class LoginForm(AuthenticationForm):

@@ -1,5 +1,9 @@
 """R4–R5: the catalogue owner's editor: drafts, items, the difference, publication."""
 
+import json
+import re
+from dataclasses import replace
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +28,55 @@ class CatalogueForm(forms.Form):
     filing_body = forms.CharField(label=gettext_lazy("备案机关"), max_length=100, required=False)
 
 
+class StagesField(forms.CharField):
+    """R4: a staged item's stages, one a line: its name and the working days it allows after the stage
+    (确定发展对象 5). The stored list ([{"name", "days"}]) is shown the same way; JSON is accepted too."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+    _LINE = re.compile(r"(.+?)[\s,，、:：]+(\d{1,3})\s*(?:个?工作日|天)?")
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        if isinstance(value, list):
+            return "\n".join(
+                f"{s.get('name', '')} {s.get('days') or 0}" for s in value if isinstance(s, dict)
+            )
+        return value
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if text.startswith("["):
+            try:
+                stages = json.loads(text)
+            except ValueError:
+                stages = None
+            if not isinstance(stages, list):
+                raise ValidationError(_("公开阶段格式不正确：每行填写一个阶段，如“确定发展对象 5”。"))
+            return stages
+        stages = []
+        for n, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            match = self._LINE.fullmatch(line)
+            if match is None:
+                raise ValidationError(
+                    _("公开阶段第 %(n)s 行应为“阶段名称 工作日数”，如“确定发展对象 5”。") % {"n": n}
+                )
+            stages.append({"name": match[1].strip(), "days": int(match[2])})
+        return stages
+
+
 class ItemForm(forms.ModelForm):
+    stages = StagesField(
+        label=gettext_lazy("公开阶段"),
+        required=False,
+        help_text=gettext_lazy("仅“分阶段公开”填写：每行一个阶段和它的时限（工作日），如“确定发展对象 5”。"),
+    )
     sector_types = forms.MultipleChoiceField(
         label=gettext_lazy("适用组织类型（不选 = 全部）"),
         choices=SectorType.choices,
@@ -35,10 +87,7 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = CatalogueItem
         fields = actions.item_fields()  # every field an item carries, whatever the model grows
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "stages": forms.Textarea(attrs={"rows": 2}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +105,37 @@ class PublishForm(forms.Form):
         label=gettext_lazy("施行日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label=gettext_lazy("修订说明"), max_length=200, required=False)
+
+
+def _shown(name: str, value) -> str:
+    """A catalogue field's value in the words of the editor's form (the difference is read by people)."""
+    if value in (None, "", []):
+        return "—"
+    if name == "sector_types":
+        return "、".join(str(dict(SectorType.choices).get(t, t)) for t in value.split(",") if t)
+    if name == "stages" and isinstance(value, list):
+        return "；".join(
+            _("%(name)s %(n)s 个工作日") % {"name": s.get("name", ""), "n": s.get("days") or 0}
+            for s in value
+            if isinstance(s, dict)
+        )
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    choices = dict(CatalogueItem._meta.get_field(name).choices or ())
+    return str(choices.get(value, value))
+
+
+def _readable(changes):
+    return [
+        replace(
+            c,
+            fields=[
+                (label, _shown(n, a), _shown(n, b))
+                for n, (label, a, b) in zip(c.names, c.fields, strict=True)
+            ],
+        )
+        for c in changes
+    ]
 
 
 def _catalogue_or_404(user, pk):
@@ -156,7 +236,7 @@ def version_page(request, pk):
             "form": form,
             "editing": editing,
             "base": base,
-            "changes": actions.diff(version, base) if version.published_at is None else [],
+            "changes": _readable(actions.diff(version, base)) if version.published_at is None else [],
             "publish": PublishForm(initial={"effective_from": timezone.localdate()})
             if version.published_at is None
             else None,

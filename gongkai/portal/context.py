@@ -12,6 +12,7 @@ def site(request):
         "is_staff_user": user is not None and access.is_staff(user),
         "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
         "can_manage_orgs": user is not None and access.can_manage_orgs(user),
+        "can_edit_catalogues": user is not None and access.can_edit_catalogues(user),
         "is_demo": cache.get_or_set("gongkai:is_demo", _is_demo, 300),
     }
 

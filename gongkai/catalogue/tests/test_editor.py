@@ -104,3 +104,56 @@ def test_obligations_follow_the_effective_date_and_earlier_periods_keep_their_ve
     by_quarter = {o.period_label or o.key: o.catalogue_item.version_id for o in rows}
     assert len(rows) == 4, by_quarter
     assert [o.catalogue_item.version_id for o in rows] == [v1.pk, v1.pk, draft.pk, draft.pk]
+
+
+def test_stages_are_written_one_a_line_and_the_editor_is_in_the_owners_navigation(
+    client, tree, owner, people
+):
+    catalogue = make_catalogue(tree.committee)
+    client.force_login(owner)
+    assert 'href="/catalogue/manage/"' in client.get("/").content.decode()
+    draft_url = client.post(f"/catalogue/manage/{catalogue.pk}/")["Location"]
+    staged = draft_items(draft_url).get(timing="staged")
+    page = client.get(f"{draft_url}?item={staged.pk}").content.decode()
+    assert "确定发展对象 5" in page and "[{" not in page  # the stored list, shown a line per stage
+    form = {
+        "category": "3",
+        "title": "发展党员",
+        "target_scope": "public",
+        "duration": "short",
+        "period_days": "7",
+        "timing": "staged",
+        "due_offset": "0",
+        "min_internal_days": "0",
+        "retention": "30y",
+    }
+    r = client.post(
+        f"{draft_url}?item={staged.pk}", {**form, "stages": "确定入党积极分子 5\n\n确定发展对象，7个工作日"}
+    )
+    assert r.status_code == 302
+    staged.refresh_from_db()
+    assert staged.stages == [{"name": "确定入党积极分子", "days": 5}, {"name": "确定发展对象", "days": 7}]
+    r = client.post(f"{draft_url}?item={staged.pk}", {**form, "stages": "确定发展对象 五天"})
+    assert r.status_code == 200 and "公开阶段第 1 行应为" in r.content.decode()
+    # the difference reads as the form does, not as stored codes
+    fees = draft_items(draft_url).get(title="党费收缴、管理和使用情况")
+    client.post(
+        f"{draft_url}?item={fees.pk}",
+        {**form, "title": fees.title, "category": "3", "duration": "long", "period_days": "",
+         "timing": "periodic", "cadence": "quarterly", "due_offset": "10", "target_scope": "all_members",
+         "min_internal_days": "5", "stages": ""},
+    )  # fmt: skip
+    page = client.get(draft_url).content.decode()
+    assert "<del>社会公开</del> → <ins>全体党员</ins>" in page
+    assert (
+        "<del>入党申请人 5 个工作日；" in page
+        and "<ins>确定入党积极分子 5 个工作日；确定发展对象 7 个工作日</ins>" in page
+    )
+    client.force_login(people.secretary_a)
+    assert 'href="/catalogue/manage/"' not in client.get("/").content.decode()
+
+
+def draft_items(draft_url):
+    from gongkai.catalogue.models import CatalogueVersion
+
+    return CatalogueVersion.objects.get(pk=int(draft_url.rstrip("/").rsplit("/", 1)[1])).items

@@ -57,7 +57,11 @@ def login_via_setup_link(admin, username) -> Client:
         admin.get(f"/manage/people/{pk}/").content.decode(),
     )[1]
     person = Client()
-    form_url = person.get(link, follow=True).redirect_chain[-1][0]
+    form = person.get(link, follow=True)
+    form_url = form.redirect_chain[-1][0]
+    assert re.search(r'<ul id="pw-help" class="muted"><li>', form.content.decode()), (
+        "the rules, before typing"
+    )
     ok(person.post(form_url, {"new_password1": PASSWORD, "new_password2": PASSWORD}))
     return sign_in(username)
 
@@ -66,6 +70,8 @@ def test_a_new_office_sets_itself_up_and_publishes():
     assert not Organisation.objects.exists()
     UserFactory(is_superuser=True, is_staff=True, username="admin")
     admin = sign_in("admin")
+    empty = admin.get("/manage/").content.decode()
+    assert "尚无党组织" in empty and "format=csv" not in empty  # nothing to export yet
 
     ok(
         admin.post(
@@ -94,7 +100,10 @@ def test_a_new_office_sets_itself_up_and_publishes():
         )
     )
     preview = r["Location"]
-    assert admin.get(preview).context["counts"]["create"] == 200
+    page = admin.get(preview)
+    assert page.context["counts"]["create"] == 200
+    # 200 rows: the counts first, the row-by-row list folded away (a phone would scroll for minutes)
+    assert "将要进行的操作（200 行）" in page.content.decode() and "<details>" in page.content.decode()
     ok(admin.post(preview + "apply/"))
     assert Membership.objects.filter(role="member").count() == 200
 
