@@ -119,7 +119,8 @@ def test_a_new_office_sets_itself_up_and_publishes(empty_site, people):
         person.page.wait_for_load_state()
         person.page.fill("input[name=new_password1]", NEW_PASSWORD)
         person.page.fill("input[name=new_password2]", NEW_PASSWORD)
-        person.look("set-password")
+        if name == "clerk":  # the same page for each newcomer: looked at once
+            person.look("set-password")
         _submit(person.page, "设置密码")
         assert "密码已设置" in person.text()
         return person.login(username, NEW_PASSWORD)
