@@ -67,6 +67,9 @@ def _decode(data: bytes) -> str | None:
     return None
 
 
+_FORMULA_STARTS = frozenset("=+-@")
+
+
 def _formula(value: str) -> bool:
     """A formula, or text a spreadsheet would run as one (DDE: =cmd|…, +cmd|…, @SUM(…))."""
     if value.startswith("="):
@@ -75,6 +78,8 @@ def _formula(value: str) -> bool:
 
 
 def _cell_text(value) -> str:
+    if type(value) is str:  # most cells: checked first
+        return value.strip()
     if value is None:
         return ""
     if hasattr(value, "isoformat"):  # dates typed as dates in Excel
@@ -101,6 +106,7 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 MAX_XML_BYTES = 512 * 1024 * 1024  # uncompressed: a zip bomb stops here
+_DIGITS = "0123456789"
 _DATE_FORMAT_IDS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47}
 
 
@@ -183,6 +189,15 @@ def _serial_date(value: str, date1904: bool) -> str:
     return (base + timedelta(days=int(day))).isoformat()
 
 
+def _inline_text(node, t_tag: str) -> str:
+    """An inline string's text: its one <t> (what writers produce), or all its runs joined."""
+    if len(node) == 1:
+        t = node[0]
+        if t.tag == t_tag and not len(t):
+            return t.text or ""
+    return "".join(node.itertext())
+
+
 def _xlsx_rows(data: bytes):
     from lxml import etree
 
@@ -193,30 +208,42 @@ def _xlsx_rows(data: bytes):
         sheet = _first_sheet(z, names)
         if z.getinfo(sheet).file_size > MAX_XML_BYTES:
             raise ValueError("sheet too large")
-        c_tag, v_tag, f_tag, is_tag = f"{_NS}c", f"{_NS}v", f"{_NS}f", f"{_NS}is"
+        c_tag, v_tag, f_tag, is_tag, t_tag = f"{_NS}c", f"{_NS}v", f"{_NS}f", f"{_NS}is", f"{_NS}t"
         context = etree.iterparse(
             z.open(sheet), events=("end",), tag=f"{_NS}row", resolve_entities=False, no_network=True
         )
         expected = 0
+        column_of: dict[str, int] = {}  # "AB" → 27: refs repeat the same few letters on every row
         for _event, row in context:
             expected = int(row.get("r") or expected + 1)
             values: list = []
-            for c in row.iter(c_tag):
+            for c in row.iterchildren(c_tag):
                 ref = c.get("r")
-                col = _column(ref) if ref else len(values)
+                if ref:
+                    letters = ref.rstrip(_DIGITS)
+                    col = column_of.get(letters)
+                    if col is None:
+                        col = column_of[letters] = _column(letters)
+                else:
+                    col = len(values)
                 if col >= MAX_COLUMNS:
                     continue
-                formula = c.find(f_tag)
                 t = c.get("t")
-                v = c.find(v_tag)
-                text = v.text if v is not None else None
+                text = formula = inline = None
+                for child in c:  # one pass over the cell's few children instead of a find() for each
+                    tag = child.tag
+                    if tag == v_tag:
+                        text = child.text
+                    elif tag == f_tag:
+                        formula = child
+                    elif tag == is_tag:
+                        inline = child
                 if formula is not None:
                     value = "=" + (formula.text or "")
                 elif t == "s" and text is not None:
                     value = shared[int(text)]
                 elif t == "inlineStr":
-                    node = c.find(is_tag)
-                    value = "".join(node.itertext()) if node is not None else ""
+                    value = _inline_text(inline, t_tag) if inline is not None else ""
                 elif t == "b":
                     value = "TRUE" if text == "1" else "FALSE"
                 elif text is None:
@@ -228,9 +255,12 @@ def _xlsx_rows(data: bytes):
                     value = int(number) if number.is_integer() and abs(number) < 1e15 else number
                 else:
                     value = text
-                if col >= len(values):
-                    values.extend([None] * (col - len(values) + 1))
-                values[col] = value
+                if col == len(values):
+                    values.append(value)
+                else:
+                    if col > len(values):
+                        values.extend([None] * (col - len(values) + 1))
+                    values[col] = value
             row.clear()
             while row.getprevious() is not None:  # keep memory flat over 100,000 rows
                 del row.getparent()[0]
@@ -255,7 +285,7 @@ def read(data: bytes, columns: list[Column]) -> Sheet:
     header: list[Column | None] | None = None
     try:
         for number, raw in _raw_rows(data, kind):
-            values = [_cell_text(v) for v in raw]
+            values = [v.strip() if type(v) is str else _cell_text(v) for v in raw]
             if not any(values):
                 continue
             if header is None:
@@ -281,7 +311,7 @@ def read(data: bytes, columns: list[Column]) -> Sheet:
                 if len(value) > MAX_CELL:
                     sheet.errors.append(CellError(number, col.label, _("内容过长。")))
                     continue
-                if _formula(value):
+                if value[0] in _FORMULA_STARTS and _formula(value):
                     sheet.errors.append(
                         CellError(number, col.label, _("单元格含有公式，不予导入，请改为纯文本。"))
                     )
