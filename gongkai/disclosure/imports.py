@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from gongkai import access
 from gongkai.catalogue.models import Category, Scope
+from gongkai.lib import bulk
 from gongkai.lib.sheets import CellError, Column
 from gongkai.numbering.models import Counter
 from gongkai.orgs.importing import CREATE, UNCHANGED, Importer, Plan, RowPlan, _choice, choice_map
@@ -81,6 +82,20 @@ class ItemImporter(Importer):
                 existing[values[0]] = values
         today = timezone.localdate()
         seen: dict[str, int] = {}
+        # Many rows share a date: each distinct text is parsed, and each day made aware, once.
+        day_of: dict[str, date | None] = {}
+        moment_of: dict[date, datetime] = {}
+
+        def day(text: str) -> date | None:
+            if text not in day_of:
+                day_of[text] = parse_date(text)
+            return day_of[text]
+
+        def moment(d: date) -> datetime:
+            if d not in moment_of:
+                moment_of[d] = _aware(d)
+            return moment_of[d]
+
         categories = choice_map([(str(c.value), c.label) for c in Category])
         scopes = choice_map(Scope.choices)
         for number, rec in rows:
@@ -119,14 +134,14 @@ class ItemImporter(Importer):
                         number, "公开范围", _("无法识别的公开范围“%(v)s”。") % {"v": rec.get("scope", "")}
                     )
                 )
-            published = parse_date(rec.get("published_on", ""))
+            published = day(rec.get("published_on", ""))
             if published is None:
                 errs.append(CellError(number, "发布日期", _("日期格式无效，应为 2026-01-31。")))
             elif published > today:
                 errs.append(CellError(number, "发布日期", _("发布日期不能晚于今天。")))
             expires = None
             if rec.get("expires_on"):
-                expires = parse_date(rec["expires_on"])
+                expires = day(rec["expires_on"])
                 if expires is None:
                     errs.append(CellError(number, "有效期至", _("日期格式无效，应为 2026-01-31。")))
                 elif published and expires <= published:
@@ -143,8 +158,8 @@ class ItemImporter(Importer):
                 "title": title,
                 "category": int(category),
                 "scope": scope,
-                "published_at": _aware(published),
-                "expires_at": _aware(expires) if expires else None,
+                "published_at": moment(published),
+                "expires_at": moment(expires) if expires else None,
                 "doc_number": doc_number,
                 "body": body,
             }
@@ -171,56 +186,68 @@ class ItemImporter(Importer):
         return plan
 
     def apply(self, plan: Plan, user) -> None:
-        now = timezone.now()
-        items = []
-        for row in plan.rows:
-            if row.action != CREATE:
-                continue
-            v = row.payload
-            org = v["org"]
-            items.append(
-                DisclosureItem(
-                    org=org,
-                    org_path=org.path,
-                    category=v["category"],
-                    title=v["title"],
-                    body=v["body"],
-                    published_body=v["body"],
-                    doc_number=v["doc_number"],
-                    scope=v["scope"],
-                    state=State.PUBLISHED,
-                    index_number=row.key,
-                    author=user,
-                    published_at=v["published_at"],
-                    # R9: published long ago, so any inside-first period is over.
-                    public_from=v["published_at"] if v["scope"] == Scope.PUBLIC else None,
-                    went_public_at=v["published_at"] if v["scope"] == Scope.PUBLIC else None,
-                    expires_at=v["expires_at"],
-                )
-            )
-        if not items:
+        creates = [row for row in plan.rows if row.action == CREATE]
+        if not creates:
             return
-        DisclosureItem.objects.bulk_create(items, batch_size=2000)  # sets the pks (PostgreSQL, SQLite ≥ 3.35)
-        # The history line of each item, written as plain rows: model instances would only slow it down.
-        table = connection.ops.quote_name(ItemEvent._meta.db_table)
-        columns = "item_id, action, from_state, to_state, actor_id, at, note"
-        note, at = str(_("历史事项导入")), connection.ops.adapt_datetimefield_value(now)
-        with connection.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                [(i.pk, "publish", "", State.PUBLISHED, user.pk, at, note) for i in items],
-            )
-        ports.index_new_items(items)  # R30: searchable from the moment the transaction commits
-        _advance_counters(items)
+        with bulk.large_writes():
+            items = _insert_items(creates, user)
+            ports.index_new_items(items)  # R30: searchable from the moment the transaction commits
+        _advance_counters((row.key, row.payload["org"].code) for row in creates)
 
 
-def _advance_counters(items) -> None:
+def _insert_items(creates: list[RowPlan], user) -> list[DisclosureItem]:
+    """The items as published long ago, and the history line of each, in bulk; answers the items."""
+    now = timezone.now()
+    fields = DisclosureItem._meta.concrete_fields
+    blank = {f.attname: f.get_default() for f in fields} | {
+        "state": State.PUBLISHED,
+        "author_id": user.pk,
+        "created_at": now,
+        "updated_at": now,
+    }
+    # Ids first: the history lines and the search documents point at them, and nothing is read back.
+    ids = bulk.reserve_ids(DisclosureItem, len(creates))
+    rows = []
+    for pk, row in zip(ids, creates, strict=True):
+        v = row.payload
+        org = v["org"]
+        # R9: published long ago, so any inside-first period is over.
+        public = v["published_at"] if v["scope"] == Scope.PUBLIC else None
+        rows.append(
+            blank
+            | {
+                "id": pk,
+                "org_id": org.pk,
+                "org_path": org.path,
+                "category": v["category"],
+                "title": v["title"],
+                "body": v["body"],
+                "published_body": v["body"],
+                "doc_number": v["doc_number"],
+                "scope": v["scope"],
+                "index_number": row.key,
+                "published_at": v["published_at"],
+                "public_from": public,
+                "went_public_at": public,
+                "expires_at": v["expires_at"],
+            }
+        )
+    bulk.insert(DisclosureItem, rows, with_pk=True)
+    note = str(_("历史事项导入"))
+    event = {"action": "publish", "from_state": "", "to_state": State.PUBLISHED, "actor_id": user.pk}
+    bulk.insert(ItemEvent, [event | {"item_id": r["id"], "at": now, "note": note} for r in rows])
+    # Instances as read from the database (positional: a third of the cost of keyword construction).
+    names = [f.attname for f in fields]
+    return [DisclosureItem.from_db(connection.alias, names, [r[n] for n in names]) for r in rows]
+
+
+def _advance_counters(keys) -> None:
     """Imported 索引号 in Gongkai's own pattern: move the year's counter past them, so numbers given
-    later never repeat one."""
+    later never repeat one. `keys`: (索引号, organisation code) of each new item."""
     highest: dict[str, int] = {}
-    for item in items:
-        m = _GENERATED.match(item.index_number)
-        if m and m["org"] == item.org.code:
+    for index, code in keys:
+        m = _GENERATED.match(index)
+        if m and m["org"] == code:
             key = f"index:{m['org']}:{m['year']}"
             highest[key] = max(highest.get(key, 0), int(m["seq"]))
     for key, value in highest.items():
