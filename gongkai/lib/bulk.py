@@ -137,10 +137,18 @@ def insert(
                 row[i] = convert(row[i])
         rows.append(tuple(row))
     if connection.vendor == "postgresql":
-        # COPY into a scratch table, then one INSERT … SELECT … ON CONFLICT: row-by-row statements
-        # cost a round trip each, however they are sent.
+        # COPY: row-by-row statements cost a round trip each, however they are sent. Straight into the
+        # table when nothing can conflict; else into a scratch table, then one INSERT … SELECT … ON CONFLICT.
         columns = ", ".join(qn(f.column) for f in fields)
         table = qn(model._meta.db_table)
+        if conflict is None:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bulk_scratch")
             cursor.execute(f"CREATE TEMP TABLE bulk_scratch AS SELECT {columns} FROM {table} WITH NO DATA")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -325,6 +327,15 @@ def read(data: bytes, columns: list[Column]) -> Sheet:
     if header is None:
         sheet.errors.append(CellError(0, "", _("文件中没有内容。")))
     return sheet
+
+
+def pack(rows: list[tuple[int, dict[str, str]]]) -> bytes:
+    """A sheet's rows kept for later (compressed JSON): unpacking them costs a fraction of reading the file."""
+    return zlib.compress(json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def unpack(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    return [(number, record) for number, record in json.loads(zlib.decompress(data))]
 
 
 def template(columns: list[Column], fmt: str) -> tuple[bytes, str]:

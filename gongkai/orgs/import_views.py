@@ -47,7 +47,7 @@ def index(request):
         else:
             batch = importing.upload(kind, name=upload.name, data=upload.read(), by=request.user)
             return redirect("orgs:import_preview", batch.pk)
-    recent = ImportBatch.objects.filter(uploaded_by=request.user).defer("data")[:10]
+    recent = ImportBatch.objects.filter(uploaded_by=request.user).defer("data", "rows")[:10]
     return render(
         request,
         "orgs/import.html",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from gongkai import access
 from gongkai.audit.log import record
-from gongkai.lib.sheets import CellError, Column, read
+from gongkai.lib.sheets import CellError, Column, Sheet, pack, read, unpack
 
 from . import actions
 from .models import ImportBatch, Level, Membership, Organisation, Role, SectorType
@@ -387,17 +387,28 @@ def may_import(user, kind: str) -> bool:
 
 
 def upload(kind: str, *, name: str, data: bytes, by) -> ImportBatch:
-    """Keep the uploaded file for its preview; nothing else is written."""
-    _check = importer(kind)  # refuses an unknown kind
-    del _check
+    """Keep the uploaded file for its preview, and its rows as read when it reads without an error (the
+    preview and the application then plan from them, without parsing the file again)."""
+    sheet = read(data, importer(kind).columns)  # also refuses an unknown kind
     return ImportBatch.objects.create(
-        kind=kind, file_name=name[:200], sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=by
+        kind=kind,
+        file_name=name[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        rows=pack(sheet.rows) if sheet.rows and not sheet.errors else None,
+        uploaded_by=by,
     )
+
+
+def _sheet(batch: ImportBatch, imp: Importer) -> Sheet:
+    if batch.rows is not None:
+        return Sheet(rows=unpack(bytes(batch.rows)))
+    return read(bytes(batch.data), imp.columns)  # its errors are shown in the reader's language
 
 
 def preview(batch: ImportBatch, user) -> Plan:
     imp = importer(batch.kind)
-    sheet = read(bytes(batch.data), imp.columns)
+    sheet = _sheet(batch, imp)
     if sheet.errors and not sheet.rows:
         return Plan(batch.kind, errors=sheet.errors)
     plan = imp.plan(sheet.rows, user)

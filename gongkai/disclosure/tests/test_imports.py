@@ -86,3 +86,24 @@ def test_search_finds_imported_items_by_their_words(client, tree, people):
     importing.apply(importing.upload("items", name="p.xlsx", data=xlsx([HEADER, *rows]), by=clerk), by=clerk)
     found = client.get("/api/v1/search", {"q": "民主评议"}).json()["results"]
     assert [r["title"] for r in found] == ["2024年度民主评议党员结果"]
+
+
+def test_a_file_is_read_once_its_preview_and_application_plan_from_the_kept_rows(tree, people, monkeypatch):
+    clerk = people.clerk_a
+    batch = importing.upload("items", name="p.xlsx", data=xlsx([HEADER, *past_rows(3)]), by=clerk)
+    monkeypatch.setattr(importing, "read", lambda *a, **k: pytest.fail("the file was parsed again"))
+    assert importing.preview(batch, clerk).counts() == {"create": 3, "update": 0, "unchanged": 0}
+    importing.apply(batch, by=clerk)
+    assert DisclosureItem.objects.count() == 3
+
+
+def test_a_file_with_errors_keeps_no_rows_and_shows_every_error_again(tree, people):
+    clerk = people.clerk_a
+    rows = past_rows(3)
+    rows[0][2] = '=HYPERLINK("http://x")'
+    rows[2][5] = "2024-02-30"
+    batch = importing.upload("items", name="p.xlsx", data=xlsx([HEADER, *rows]), by=clerk)
+    assert batch.rows is None
+    errors = importing.preview(batch, clerk).errors
+    assert {(e.row, e.column) for e in errors} == {(2, "标题"), (4, "发布日期")}
+    assert any("公式" in e.reason for e in errors)
