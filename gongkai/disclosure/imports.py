@@ -75,9 +75,10 @@ class ItemImporter(Importer):
             "doc_number",
             "body",
         )
-        for start in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
+        step = min(connection.features.max_query_params or 10_000, 10_000) - 99  # SQLite: 999 at most
+        for start in range(0, len(wanted), step):
             for values in DisclosureItem.objects.filter(
-                index_number__in=wanted[start : start + 900]
+                index_number__in=wanted[start : start + step]
             ).values_list(*fields):
                 existing[values[0]] = values
         today = timezone.localdate()
