@@ -163,6 +163,7 @@ class Clock:
 
 
 READ, PLAN, INDEX = "read", "plan", "search documents (ports.index_new_items)"
+TEXT = "of which their text, segmented (search.index._docs)"
 UPLOAD, PREVIEW, APPLY = "upload (the file read, its rows kept)", "preview", "apply, in one transaction"
 TOTAL = "total: upload, preview, apply"
 
@@ -187,6 +188,13 @@ def main():
     importing.read = clock.wrap(READ, importing.read)
     imports.ItemImporter.plan = clock.wrap(PLAN, imports.ItemImporter.plan)
     ports.index_new_items = clock.wrap(INDEX, ports.index_new_items)
+    # The search app's own split, where it has one: the documents' text, then their rows and full-text
+    # index (FTS5 triggers on SQLite, the generated tsvector and GIN on PostgreSQL).
+    from gongkai.search import index as search_index
+
+    docs = getattr(search_index, "_docs", None)
+    if docs:
+        search_index._docs = clock.wrap(TEXT, docs)
 
     load_before = os.getloadavg()
     with clock.step(TOTAL):
@@ -200,6 +208,8 @@ def main():
             importing.apply(batch, by=clerk)
     load_after = os.getloadavg()
     importing.read, imports.ItemImporter.plan, ports.index_new_items = originals
+    if docs:
+        search_index._docs = docs
 
     assert DisclosureItem.objects.count() == args.items
     assert SearchDoc.objects.count() == args.items
@@ -222,6 +232,10 @@ def main():
         (f"· {PLAN} again", f[PLAN]),
         ("· items and history lines, counters, audit entry", rest),
         (f"· {INDEX}", f[INDEX]),
+    ]
+    if TEXT in f:
+        rows.append((f"· · {TEXT}", f[TEXT]))
+    rows += [
         (f"**{TOTAL}**", f[TOTAL]),
     ]
     if f[READ][0]:  # the rows were not kept: apply read the file again
