@@ -42,36 +42,53 @@ if [ ! -f "$STAMP" ]; then
 fi
 "$BIN/gongkai" migrate --no-input -v0  # code may have moved on since the data was made
 
-# shellcheck disable=SC2046
-set -- $("$BIN/python" bench/targets.py)
-BOARD_ORG=$1 ITEM_PK=$2
+# The targets (board, items, two sessions) as shell variables: BOARD_ORG, PUBLIC_ITEM, INTERNAL_ITEM,
+# MEMBER_COOKIE, CLERK_COOKIE.
+eval "$("$BIN/python" bench/targets.py | awk '{printf "%s=%s\n", toupper($1), $2}')"
 
-"$BIN/gunicorn" gongkai.wsgi:application --workers 2 --bind "127.0.0.1:$PORT" \
-    --log-level warning --access-logfile /dev/null --pid "$OUT/gunicorn.pid" &
-SERVER=$!
-trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    curl -fs -o /dev/null "http://127.0.0.1:$PORT/bench/hello/" && break
-    sleep 0.2
-done
+serve() {  # port, then extra environment; the server's pid is appended to SERVERS
+    local port=$1; shift
+    env "$@" "$BIN/gunicorn" gongkai.wsgi:application --workers 2 --bind "127.0.0.1:$port" \
+        --log-level warning --access-logfile /dev/null &
+    SERVERS="${SERVERS:-} $!"
+    for _ in $(seq 50); do
+        curl -fs -o /dev/null "http://127.0.0.1:$port/bench/hello/" && return
+        sleep 0.2
+    done
+}
+trap 'kill $SERVERS 2>/dev/null; wait 2>/dev/null || true' EXIT
+serve "$PORT"
+serve $((PORT + 1)) GONGKAI_PAGE_CACHE=0  # the same code with the anonymous page cache off
 
 BASE=http://127.0.0.1:$PORT
+NOCACHE=http://127.0.0.1:$((PORT + 1))
+MEMBER="sessionid=$MEMBER_COOKIE"
+CLERK="sessionid=$CLERK_COOKIE"
+# name|url|cookie: anonymous pages, then the same server's pages for a member and a clerk.
 PAGES=(
-    "H|$BASE/bench/hello/"
-    "board|$BASE/orgs/$BOARD_ORG/board/"
-    "detail|$BASE/items/$ITEM_PK/"
-    "api_list|$BASE/api/v1/items"
-    "catalogue|$BASE/catalogue/$BOARD_ORG/"
+    "H|$BASE/bench/hello/|"
+    "board|$BASE/orgs/$BOARD_ORG/board/|"
+    "detail|$BASE/items/$PUBLIC_ITEM/|"
+    "api_list|$BASE/api/v1/items|"
+    "catalogue|$BASE/catalogue/$BOARD_ORG/|"
+    "board_nocache|$NOCACHE/orgs/$BOARD_ORG/board/|"
+    "H_auth|$BASE/bench/hello/|$MEMBER"
+    "member_board|$BASE/orgs/$BOARD_ORG/board/|$MEMBER"
+    "member_item|$BASE/items/$INTERNAL_ITEM/|$MEMBER"
+    "member_home|$BASE/member/|$MEMBER"
+    "clerk_workbench|$BASE/work/|$CLERK"
 )
 rm -f "$OUT"/*.wrk
 for page in "${PAGES[@]}"; do
-    name=${page%%|*} url=${page#*|}
-    status=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+    IFS='|' read -r name url cookie <<<"$page"
+    header=()
+    [ -z "$cookie" ] || header=(-H "Cookie: $cookie")
+    status=$(curl -s -o /dev/null -w '%{http_code}' "${header[@]}" "$url")
     echo "$name $url -> HTTP $status"
     echo "status $status" >"$OUT/$name.wrk"
     [ "$status" = 200 ] || continue
-    wrk -t2 -c"$CONNECTIONS" -d2s "$url" >/dev/null  # warm up both workers
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/p95.lua "$url" >>"$OUT/$name.wrk"
+    wrk -t2 -c"$CONNECTIONS" -d2s "${header[@]}" "$url" >/dev/null  # warm up both workers
+    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/p95.lua "${header[@]}" "$url" >>"$OUT/$name.wrk"
 done
 
-"$BIN/python" bench/report.py "$OUT" "orgs=$ORGS items=$ITEMS duration=${DURATION}s connections=$CONNECTIONS board=$BOARD_ORG item=$ITEM_PK"
+"$BIN/python" bench/report.py "$OUT" "orgs=$ORGS items=$ITEMS duration=${DURATION}s connections=$CONNECTIONS board=$BOARD_ORG item=$PUBLIC_ITEM internal=$INTERNAL_ITEM"

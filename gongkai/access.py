@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongkai.audit.log import record_denial
 from gongkai.lib.errors import NotAllowed
+from gongkai.orgs import roles_cache
 from gongkai.orgs.models import STAFF_ROLES, Level, Membership, Organisation, Role
 
 # ---- Role sets (R2), named once -----------------------------------------------------------------
@@ -53,7 +54,7 @@ class _Grants:
         if user is None or not user.is_authenticated or not user.is_active:
             self.memberships: list[Membership] = []
         else:
-            self.memberships = list(Membership.objects.filter(user=user).select_related("org"))
+            self.memberships = roles_cache.memberships(user)
 
     def paths(self, roles: Iterable[str]) -> list[str]:
         roles = set(roles)
@@ -346,6 +347,25 @@ def visible_attachments(user, item) -> list:
     g = _grants(user)
     inside = g.reads_cases_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
     return [a for a in item.attachments.all() if inside or not a.keep_inside]
+
+
+def audience(user, org: Organisation) -> str:
+    """Issue 17.2: the name of the class of readers who read exactly the same of `org` — its items,
+    their attachments and its change notices — so that its board and item pages may be shared
+    within the class. Built from every fact the rules above decide by, for this organisation only:
+    readers who differ in any of them never share a page."""
+    g = _grants(user)
+    if g.reads_cases_at(org):
+        return "staff"  # everything of the organisation (CASE_ROLES here or above)
+    facts = (
+        g.is_member,  # all_members scope, and public items before public_from
+        org.path in g.member_tree_paths(),  # org_tree scope
+        org.pk in g.org_ids(Role.MEMBER),  # org_members scope, attachments kept inside
+        org.pk in g.org_ids(Role.COMMITTEE_MEMBER),  # committee scope
+        any(m.org_id == org.pk for m in g.memberships),  # an unlisted organisation's own people
+        any(org.path.startswith(p) for p in _supervised_paths(g)),  # R20 supervisors
+    )
+    return "public" if not any(facts) else "r" + "".join("1" if f else "0" for f in facts)
 
 
 def _item_roles(g: _Grants, item) -> set[str]:

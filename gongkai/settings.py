@@ -214,7 +214,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "gongkai.accounts.backends.CachedModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -250,14 +253,13 @@ AXES_LOCKOUT_CALLABLE = "gongkai.accounts.views.locked_out"
 AXES_VERBOSE = False
 
 # Sessions: idle timeout 30 minutes. A read request writes nothing: the session is touched (and
-# so saved, with a fresh expiry) at most once a minute (accounts/session.py). With a cache that
-# every worker shares, sessions are read through it and written through to the database; a
-# per-process cache would let one worker trust a session another has ended, so not then.
+# so saved, with a fresh expiry) at most once a minute (accounts/session.py). Sessions are read
+# through the default cache, which every worker shares (Redis, or files under var/cache), and
+# written through to the database; ending a session deletes both (orgs.actions._end_sessions).
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_ABSOLUTE_SECONDS = 12 * 3600  # and at most 12 hours after login
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,4 +5,6 @@ class AccountsConfig(AppConfig):
     name = "gongkai.accounts"
 
     def ready(self):
-        from . import session  # noqa: F401  (registers the login signal)
+        from . import backends, session  # noqa: F401  (session registers the login signal)
+
+        backends.connect_signals()

@@ -53,13 +53,14 @@ def _move(item: DisclosureItem, transition: str, *, by, note: str = "", fields=(
     item.state = to_state
     item.save(update_fields=["state", "updated_at", *fields])
     ports.index_item(item)  # R30: the index follows every state change, in this transaction
-    # Before and after commit: a reader between the two may re-cache the old state only until commit.
-    board_cache.invalidate(item.org_id)
-    transaction.on_commit(lambda: board_cache.invalidate(item.org_id))
     _event(item, transition, by=by, from_state=from_state, note=note)
 
 
 def _event(item, action, *, by, from_state="", note=""):
+    """Every change of an item (state, text, attachments, masking) is an event: its pages' cached
+    bodies go, before and after commit (a reader between the two re-caches only until commit)."""
+    board_cache.invalidate(item.org_id)
+    transaction.on_commit(lambda: board_cache.invalidate(item.org_id))
     ItemEvent.objects.create(
         item=item, action=action, from_state=from_state, to_state=item.state, actor=by, note=note[:500]
     )

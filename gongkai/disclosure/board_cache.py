@@ -6,7 +6,12 @@ the same for everyone; logged-in pages depend on the viewer and are never cached
 Two levels, so that several worker processes stay correct and hits stay cheap (issue 13.5): the
 generation lives in the shared cache (Redis, or files every worker reads) and is read on every
 request; the rendered pages live in each process's memory under keys that carry the generation, so
-a change made through any worker makes every worker's old pages unreachable at once."""
+a change made through any worker makes every worker's old pages unreachable at once.
+
+Logged-in readers (and anonymous ones when the whole-page cache is off) get the page's body from
+`body()`: cached per audience class (access.audience: everyone of one class reads exactly the same
+of an organisation), generation and language, with only the personal parts (header, account,
+messages) built around it for each request (issue 17.2)."""
 
 import hashlib
 import secrets
@@ -64,6 +69,30 @@ def _enabled(request) -> bool:
     )
 
 
+def _seconds(now, moments) -> int:
+    """Until the earliest of `moments` still ahead, at most MAX_SECONDS."""
+    seconds = MAX_SECONDS
+    for moment in moments:
+        if moment is not None and moment > now:
+            seconds = min(seconds, int((moment - now).total_seconds()))
+    return seconds
+
+
+def body(request, audience: str, now, build, moments) -> str:
+    """The page's body for every reader of `audience`: `build()` once per generation, kept until the
+    earliest of `moments()` still ahead (a visibility moment changes what the class reads)."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    # The generation is read before the body is built: a change committed meanwhile orphans the entry.
+    key = f"body:{_generation(ALL)}:{audience}:{get_language()}:{path}"
+    html = caches["pages"].get(key)
+    if html is None:
+        html = build()
+        seconds = _seconds(now, moments())
+        if seconds > 0:
+            caches["pages"].set(key, html, seconds)
+    return html
+
+
 def get(request, org_id):
     if not _enabled(request):
         return None
@@ -78,10 +107,7 @@ def put(request, org_id, response, now, moments) -> None:
     """Cache until the earliest of `moments()` still ahead (at most MAX_SECONDS)."""
     if not _enabled(request) or response.status_code != 200:
         return
-    seconds = MAX_SECONDS
-    for moment in moments():
-        if moment is not None and moment > now:
-            seconds = min(seconds, int((moment - now).total_seconds()))
+    seconds = _seconds(now, moments())
     if seconds > 0:
         caches["pages"].set(_key(request, org_id), (response.content, response["Content-Type"]), seconds)
 

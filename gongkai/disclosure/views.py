@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from gongkai import access
 from gongkai.catalogue.models import Category, Scope
@@ -38,14 +40,17 @@ def board(request, code):
         return cached
     org = access.get_org_or_404(request.user, code)
     now = timezone.now()
-    items = list(board_items(request.user, org, now)[:500])
-    notices = access.visible_notices(request.user, now).filter(org=org).order_by("-ended_at")[:10]
-    response = render(
-        request,
-        "disclosure/board.html",
-        {"org": org, "groups": _by_category(items), "notices": notices, "now": now, "count": len(items)},
-    )
-    board_cache.put(request, board_cache.ALL, response, now, lambda: board_cache.board_moments(org, now))
+
+    def build():
+        items = list(board_items(request.user, org, now)[:500])
+        notices = access.visible_notices(request.user, now).filter(org=org).order_by("-ended_at")[:10]
+        context = {"org": org, "groups": _by_category(items), "notices": notices, "now": now}
+        return render_to_string("disclosure/_board_body.html", context)
+
+    moments = lambda: board_cache.board_moments(org, now)  # noqa: E731
+    body = board_cache.body(request, access.audience(request.user, org), now, build, moments)
+    response = render(request, "disclosure/board.html", {"org": org, "body": mark_safe(body)})
+    board_cache.put(request, board_cache.ALL, response, now, moments)
     return response
 
 
@@ -57,29 +62,36 @@ def detail(request, pk):
     if cached is not None:
         return cached
     try:  # not yet a denial: an ended item's link may still be the user's (below)
+        # Only what the page's frame needs: the body comes from the audience-class cache, or build().
         item = access.get_or_404(
-            access.visible_items(request.user).select_related("org", "catalogue_item", "supersedes"), pk=pk
+            access.visible_items(request.user).select_related("org").only(*_FRAME_FIELDS), pk=pk
         )
     except Http404:
         return _ended(request, pk)
-    attachments = access.visible_attachments(request.user, item)
-    staff = access.can(request.user, "item.view_staff", item)
-    events = ItemEvent.objects.filter(item=item).select_related("actor") if staff else None
     now = timezone.now()
-    response = render(
-        request,
-        "disclosure/detail.html",
-        {
-            "item": item,
-            "attachments": attachments,
-            "events": events,
+
+    def build():
+        full = DisclosureItem.objects.select_related("org", "catalogue_item").get(pk=item.pk)
+        staff = access.can(request.user, "item.view_staff", full)
+        context = {
+            "item": full,
+            "attachments": access.visible_attachments(request.user, full),
+            "events": ItemEvent.objects.filter(item=full).select_related("actor") if staff else None,
             "staff": staff,
             "now": now,
-            "newer": _current_version(request.user, item) if item.state == State.SUPERSEDED else None,
-        },
-    )
-    board_cache.put(request, board_cache.ALL, response, now, lambda: [item.public_from, item.expires_at])
+            "newer": _current_version(request.user, full) if full.state == State.SUPERSEDED else None,
+        }
+        return render_to_string("disclosure/_detail_body.html", context)
+
+    moments = lambda: [item.public_from, item.expires_at]  # noqa: E731
+    body = board_cache.body(request, access.audience(request.user, item.org), now, build, moments)
+    response = render(request, "disclosure/detail.html", {"item": item, "body": mark_safe(body)})
+    board_cache.put(request, board_cache.ALL, response, now, moments)
     return response
+
+
+# The item page's frame: its title, and what decides the audience class and the cache's lifetime.
+_FRAME_FIELDS = ("title", "state", "public_from", "expires_at", "org__path", "org__code", "org__name")
 
 
 def _current_version(user, item):
@@ -102,14 +114,11 @@ def _ended(request, pk):
         request.user, pk, access.visible_notices(request.user).select_related("org", "catalogue_item")
     )
     newer = _current_version(request.user, item) if item.state == State.SUPERSEDED else None
-    now = timezone.now()
-    response = render(
-        request,
-        "disclosure/detail.html",
-        {"item": item, "attachments": [], "events": None, "staff": False, "now": now, "newer": newer,
-         "ended": True},
-    )  # fmt: skip
-    return response  # not cached: when the newer version goes public the link must appear at once
+    context = {"item": item, "attachments": [], "events": None, "staff": False, "now": timezone.now(),
+               "newer": newer, "ended": True}  # fmt: skip
+    body = mark_safe(render_to_string("disclosure/_detail_body.html", context))
+    # Not cached: when the newer version goes public the link must appear at once.
+    return render(request, "disclosure/detail.html", {"item": item, "body": body})
 
 
 def download(request, pk, attachment_id):

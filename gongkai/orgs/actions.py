@@ -23,7 +23,7 @@ from gongkai.audit.log import record, record_denial
 from gongkai.lib.errors import ActionError, NotAllowed
 from gongkai.lib.text import clean_line
 
-from . import paths, ports
+from . import paths, ports, roles_cache
 from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SectorType
 
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
@@ -147,6 +147,7 @@ def move_org(org: Organisation, new_parent: Organisation, *, by) -> Organisation
     _require(not org.is_closed and not new_parent.is_closed, _("已撤销的党组织不能调整。"))
     old_path = org.path
     paths.move_branch(org, new_parent)
+    roles_cache.changed()  # the branch's paths were rewritten in bulk
     ports.paths_moved(org)
     record(
         action="org.move",
@@ -246,6 +247,7 @@ def create_account(
         Membership(user=user, org=org, role=r, title=title, code=member_code if r == Role.MEMBER else "")
         for r in roles
     )
+    roles_cache.changed()  # bulk_create sends no signals
     record(
         action="account.create", obj=user, actor=by, org_path=org.path, data={"org": org.code, "roles": roles}
     )

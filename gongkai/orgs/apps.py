@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class OrgsConfig(AppConfig):
     name = "gongkai.orgs"
+
+    def ready(self):
+        from . import roles_cache
+
+        roles_cache.connect_signals()

@@ -212,10 +212,12 @@ def test_list_runs_in_a_constant_number_of_queries(api, tree, people, who, djang
     api.get(user, "/items")  # token issued and last_used_at written outside the measured calls
     with django_assert_max_num_queries(4) as few:
         assert len(api.get(user, "/items", under="TC").json()["items"]) == 3
+    few = len(few)  # now: the query log is a bounded deque, its indices shift once it is full
     for _ in range(3):
         for org in (tree.a, tree.b, tree.a1):
             published_item(org, Scope.PUBLIC, min_internal_days=0)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    api.get(user, "/items")  # the new authors' roles changed the roles cache: warm it again, as above
+    with django_assert_max_num_queries(few):
         assert len(api.get(user, "/items", under="TC").json()["items"]) == 12
 
 

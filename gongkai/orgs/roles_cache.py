@@ -1,0 +1,55 @@
+"""Each user's memberships (their roles), read from the shared cache: one cache read instead of a
+query on every logged-in request (issue 17.1). The cache is the one every worker process shares
+(Redis, or files under var/cache), so a change made through any worker is seen by all.
+
+Correctness over speed: any change of a membership or an organisation (a move rewrites paths, a
+closure or rename changes what the roles point at) starts a new generation, at once and again at
+commit, so a worker that read the old rows just before the commit cannot keep them."""
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+GEN_KEY = "roles:gen"
+TTL = 600
+
+
+def _generation() -> str:
+    value = cache.get(GEN_KEY)
+    if value is None:
+        cache.add(GEN_KEY, secrets.token_hex(8), None)
+        value = cache.get(GEN_KEY)
+    return value
+
+
+def memberships(user) -> list:
+    """The user's memberships with their organisations (what `access` decides from)."""
+    from .models import Membership
+
+    key = f"roles:{_generation()}:{user.pk}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Membership.objects.filter(user=user).select_related("org"))
+        cache.set(key, rows, TTL)
+    return rows
+
+
+def changed() -> None:
+    """Call after writing memberships or organisations without model signals (bulk writes, moves)."""
+    cache.set(GEN_KEY, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(GEN_KEY, secrets.token_hex(8), None))
+
+
+def _saved(sender, **kwargs) -> None:
+    changed()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import Membership, Organisation
+
+    for model in (Membership, Organisation):
+        post_save.connect(_saved, sender=model, dispatch_uid=f"roles_cache_{model.__name__}_saved")
+        post_delete.connect(_saved, sender=model, dispatch_uid=f"roles_cache_{model.__name__}_deleted")
