@@ -368,6 +368,23 @@ def audience(user, org: Organisation) -> str:
     return "public" if not any(facts) else "r" + "".join("1" if f else "0" for f in facts)
 
 
+def reader_class(user) -> str:
+    """Issue 17.2: the same, for pages across organisations (the members' area). What a user reads
+    follows from their roles where they hold them and their supervision assignments, nothing else:
+    readers with the same of both share a class."""
+    import hashlib
+
+    g = _grants(user)
+    facts = (
+        sorted((m.role, m.org_id, m.org.path) for m in g.memberships),
+        sorted(_supervised_paths(g)),
+        _is_superuser(g),
+    )
+    if facts == ([], [], False):
+        return "public"
+    return "c" + hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
+
+
 def _item_roles(g: _Grants, item) -> set[str]:
     return g.roles_at(item.org)
 

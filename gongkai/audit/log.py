@@ -129,6 +129,12 @@ def record(
     return entry
 
 
+def chain_length() -> int:
+    """How many entries the chain holds: it grows with every committed action (each appends its
+    entry in its own transaction), so it names the state of everything actions change."""
+    return ChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+
+
 def record_denial(*, action: str, obj=None, actor=None) -> None:
     """An access denial. The refused action rolls back its transaction, so the entry cannot be written
     inside it: in a request (or any `collect_denials()` block) it is written when the block ends, in a

@@ -1,6 +1,7 @@
 """Public and members' pages of disclosure items: the board (公开栏), item detail, downloads."""
 
 from itertools import groupby
+from operator import itemgetter
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -13,24 +14,37 @@ from django.utils.safestring import mark_safe
 from gongkai import access
 from gongkai.catalogue.models import Category, Scope
 from gongkai.lib import filetypes
+from gongkai.lib.urls import url_maker
 
 from . import board_cache
 from .models import Attachment, DisclosureItem, ItemEvent, State
 
 
-def _by_category(items):
-    labels = dict(Category.choices)
-    return [(labels[c], list(rows)) for c, rows in groupby(items, key=lambda i: i.category)]
-
-
-def board_items(user, org, now):
-    return (
+def _board_rows(user, org, now) -> list[tuple[str, list[dict]]]:
+    """The board's current items by category, as the columns it shows: each row's link and date made
+    in Python, not by a reversal and a date filter per row (issue 17.3)."""
+    rows = (
         access.visible_items(user, now)
         .current(now)
         .filter(org=org)
-        .select_related("catalogue_item")
         .order_by("category", "-published_at")
+        .values("pk", "category", "title", "scope", "public_from", "version", "published_at")[:500]
     )
+    url = url_maker("disclosure:detail")
+    labels = dict(Category.choices)
+    groups = []
+    for category, items in groupby(rows, key=itemgetter("category")):
+        items = list(items)
+        for row in items:
+            row["url"] = url(row["pk"])
+            row["date"] = _day(row["published_at"])
+            row["inside"] = row["scope"] != Scope.PUBLIC or row["public_from"] > now
+        groups.append((labels[category], items))
+    return groups
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d") if moment else ""
 
 
 def board(request, code):
@@ -42,9 +56,8 @@ def board(request, code):
     now = timezone.now()
 
     def build():
-        items = list(board_items(request.user, org, now)[:500])
         notices = access.visible_notices(request.user, now).filter(org=org).order_by("-ended_at")[:10]
-        context = {"org": org, "groups": _by_category(items), "notices": notices, "now": now}
+        context = {"org": org, "groups": _board_rows(request.user, org, now), "notices": notices, "now": now}
         return render_to_string("disclosure/_board_body.html", context)
 
     moments = lambda: board_cache.board_moments(org, now)  # noqa: E731
@@ -145,11 +158,23 @@ def download(request, pk, attachment_id):
 def member_area(request):
     """R28: internal items within the member's scopes (what the public cannot see)."""
     now = timezone.now()
-    items = (
-        access.visible_items(request.user, now)
-        .current(now)
-        .exclude(scope=Scope.PUBLIC, public_from__lte=now)
-        .select_related("org")
-        .order_by("-published_at")[:100]
-    )
-    return render(request, "disclosure/member.html", {"items": items, "now": now})
+    rows = []
+
+    def build():
+        rows.extend(
+            access.visible_items(request.user, now)
+            .current(now)
+            .exclude(scope=Scope.PUBLIC, public_from__lte=now)
+            .order_by("-published_at")
+            .values("pk", "title", "scope", "org__name", "published_at", "public_from", "expires_at")[:100]
+        )
+        url, scopes = url_maker("disclosure:detail"), dict(Scope.choices)
+        for row in rows:
+            row.update(url=url(row["pk"]), date=_day(row["published_at"]), scope_label=scopes[row["scope"]])
+        return render_to_string("disclosure/_member_body.html", {"items": rows})
+
+    def moments():  # an item leaves the list when it goes public or expires
+        return [m for row in rows for m in (row["public_from"], row["expires_at"])]
+
+    body = board_cache.body(request, access.reader_class(request.user), now, build, moments)
+    return render(request, "disclosure/member.html", {"body": mark_safe(body)})

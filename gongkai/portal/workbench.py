@@ -4,11 +4,12 @@ badge and the daily digest are all built from `todos_for`."""
 from collections import Counter
 from datetime import date
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
 from gongkai import access
 from gongkai.applications.todos import todos as application_todos
+from gongkai.audit.log import chain_length
 from gongkai.disclosure.todos import todos as disclosure_todos
 from gongkai.feedback.todos import todos as feedback_todos
 from gongkai.lib.todos import Todo, ordered
@@ -17,7 +18,7 @@ from gongkai.obligations.todos import todos as obligation_todos
 from gongkai.oversight.todos import todos as oversight_todos
 
 PROVIDERS = [disclosure_todos, application_todos, feedback_todos, obligation_todos, oversight_todos]
-COUNT_TTL = 60
+TTL = 60
 
 
 def todos_for(user, on: date | None = None) -> list[Todo]:
@@ -29,25 +30,30 @@ def todos_for(user, on: date | None = None) -> list[Todo]:
     return ordered(rows, on, due_soon_limit(on))
 
 
+def todos_now(user, on: date) -> list[Todo]:
+    """`todos_for`, kept while nothing changed (issue 17.1: a workbench read costs one query). Every
+    change that moves a to-do is an action, and every action appends to the audit chain in its
+    transaction: the chain's length and the day (which turns due dates overdue) name the state.
+    A minute at most, like the badge, for anything that changes otherwise."""
+    key = f"todos:{user.pk}:{on.isoformat()}:{chain_length()}"
+    rows = caches["pages"].get(key)
+    if rows is None:
+        rows = todos_for(user, on)
+        caches["pages"].set(key, rows, TTL)
+    return rows
+
+
 def sections(rows: list[Todo], on: date) -> Counter:
     """How many rows of each urgency (DECIDE, OVERDUE, DUE_SOON, LATER)."""
     soon = due_soon_limit(on)
     return Counter(t.urgency(on, soon) for t in rows)
 
 
-def _count_key(user) -> str:
-    return f"gongkai:todo_count:{user.pk}"
-
-
 def todo_count(user) -> int:
-    """The header badge, cached per user for a minute so every page stays fast."""
+    """The header badge: the workbench's own count, so both change together after an action."""
     if user is None or not user.is_authenticated or not access.is_staff(user):
         return 0
-    n = cache.get(_count_key(user))
-    if n is None:
-        n = len(todos_for(user))
-        cache.set(_count_key(user), n, COUNT_TTL)
-    return n
+    return len(todos_now(user, timezone.localdate()))
 
 
 def todo_count_context(request):

@@ -16,7 +16,7 @@ from gongkai import access
 from gongkai.lib.todos import DECIDE, DUE_SOON, LATER, OVERDUE
 from gongkai.obligations.status import due_soon_limit
 
-from .workbench import todos_for
+from .workbench import todos_now
 
 PER_PAGE = 25
 SECTION_LABELS = {DECIDE: _("待我处理"), OVERDUE: _("已逾期"), DUE_SOON: _("即将到期"), LATER: _("其他待办")}
@@ -28,7 +28,7 @@ def workbench(request):
         raise Http404
     on = timezone.localdate()
     soon = due_soon_limit(on)
-    rows = todos_for(request.user, on)
+    rows = todos_now(request.user, on)
     kinds = Counter(t.kind for t in rows)
     kind = request.GET.get("kind", "")
     if kind in kinds:

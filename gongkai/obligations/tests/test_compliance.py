@@ -108,10 +108,12 @@ def test_compliance_page_query_count_does_not_grow_with_organisations(
         client.get("/work/obligations/compliance/")  # warm sessions and caches
         with django_assert_max_num_queries(14) as small:
             client.get("/work/obligations/compliance/?year=2026")
+        small = len(small)  # now: the query log is a bounded deque whose indices shift once full
         for _ in range(10):
             make_org(tree.committee)
         actions.generate_obligations(2026)
-        with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/work/obligations/compliance/")  # new organisations renewed the roles cache: warm it
+        with django_assert_max_num_queries(small):
             page = client.get("/work/obligations/compliance/?year=2026")
     assert page.content.decode().count('<th scope="row">') >= 14
 

@@ -116,3 +116,19 @@ def test_the_commitments_page_is_reachable_from_the_org_page_and_the_workbench(c
     assert 'href="/oversight/commitments/"' in client.get("/work/").content.decode()
     client.force_login(people.member_a)
     assert "/oversight/commitments/" not in client.get(f"/orgs/{tree.a.code}/").content.decode()
+
+
+def test_the_workbench_and_its_badge_follow_an_action_at_once(client, tree, people):
+    """Issue 17: the to-do list is kept between reads, never past the next action."""
+    from gongkai.disclosure import actions as item_actions
+    from gongkai.disclosure.models import State
+    from gongkai.disclosure.tests.factories import make_item
+
+    client.force_login(people.reviewer_c)
+    before = client.get("/work/").content.decode()  # kept now
+    item = make_item(tree.a, title="第三季度党费收缴情况待审核", state=State.DRAFT, by_clerk=people.clerk_a)
+    assert item.title not in before
+    item_actions.submit_item(item, by=people.clerk_a)
+    page = client.get("/work/").content.decode()
+    assert item.title in page
+    assert 'class="badge todo-count"' in page
