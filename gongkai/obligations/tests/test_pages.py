@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 
 from gongkai.audit.models import AuditEntry
 from gongkai.conftest import UserFactory, at, grant, make_org
@@ -105,15 +106,22 @@ def test_workbench_query_count_is_constant(client, tree, people, cat, django_ass
     actions.generate_obligations(2026)
     boss = grant(UserFactory(), tree.committee, Role.CLERK, Role.SECRETARY, Role.REVIEWER)
     client.force_login(boss)
-    with at(2026, 11, 29):
+
+    def build():  # the to-do list built, not served from the page's cache; roles warm
         client.get("/work/")
+        caches["pages"].clear()
+
+    with at(2026, 11, 29):
+        build()
         with django_assert_max_num_queries(20) as first:
             client.get("/work/")
+        first = len(first)
         for _ in range(5):
             org = make_org(tree.committee)
             make_item(org, state=State.REVIEWED, catalogue_item=cat.quarterly)
         actions.generate_obligations(2026)
-        with django_assert_max_num_queries(len(first.captured_queries)):
+        build()
+        with django_assert_max_num_queries(first):
             html = client.get("/work/").content.decode()
     assert html.count("待审批") >= 5
 
