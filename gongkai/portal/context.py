@@ -7,12 +7,19 @@ from gongkai.orgs.models import Role
 
 def site(request):
     user = getattr(request, "user", None)
-    return {
-        "SITE_NAME": settings.SITE_NAME,
+    # What the navigation shows; base.html caches the navigation per these values (nav_flags), so
+    # every condition of portal/_nav_*.html belongs here.
+    flags = {
         "is_staff_user": user is not None and access.is_staff(user),
-        "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
         "can_manage_orgs": user is not None and access.can_manage_orgs(user),
         "can_edit_catalogues": user is not None and access.can_edit_catalogues(user),
+    }
+    signed_in = user is not None and user.is_authenticated
+    return {
+        **flags,
+        "nav_flags": "".join("1" if v else "0" for v in (signed_in, *flags.values())),
+        "SITE_NAME": settings.SITE_NAME,
+        "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
         "is_demo": cache.get_or_set("gongkai:is_demo", _is_demo, 300),
     }
 

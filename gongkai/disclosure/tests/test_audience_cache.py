@@ -90,3 +90,14 @@ def _org_admin(tree):
     from gongkai.conftest import UserFactory, grant
 
     return grant(UserFactory(), tree.committee, Role.SECRETARY)
+
+
+def test_the_cached_page_chrome_follows_each_readers_roles(tree, people):
+    """base.html caches the navigation per language and kind of reader: never one reader's for another."""
+    staff_nav = '<a href="/work/">'
+    assert staff_nav in _page(people.clerk_a, "/orgs/TA/board/")[1]  # cached for staff first
+    member = _page(people.member_a, "/orgs/TA/board/")[1]
+    assert staff_nav not in member and "党员专区" in member
+    anonymous = _page(None, "/orgs/TA/board/")[1]
+    assert staff_nav not in anonymous and "党员专区" not in anonymous
+    assert staff_nav in _page(people.clerk_a, "/orgs/TA/board/")[1]
