@@ -210,9 +210,17 @@ def _audit_denied_read(viewer, model, lookup) -> None:
 
 
 def get_org_or_404(user, code: str) -> Organisation:
+    """`visible_orgs(user)`'s organisation with this code, decided by the same rule ("org.view") on
+    the organisation read from the shared cache: no query on the boards' hot path (issue 17)."""
     if not isinstance(code, str) or "\x00" in code:
         raise Http404  # no organisation code holds a NUL (and PostgreSQL refuses to compare one)
-    return get_or_404(visible_orgs(user), viewer=user, code=code)
+    org = roles_cache.organisation(code)
+    if org is None:
+        raise Http404
+    if not _org_view(_grants(user), org):
+        _audit_denied_read(user, Organisation, {"pk": org.pk})
+        raise Http404
+    return org
 
 
 # can(user, action, obj): rules registered by action name, so every surface asks the same question.

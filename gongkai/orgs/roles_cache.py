@@ -1,11 +1,12 @@
-"""Each user's memberships (their roles), read from the shared cache: one cache read instead of a
-query on every logged-in request (issue 17.1). The cache is the one every worker process shares
+"""Each user's memberships (their roles), and organisations by code, read from the shared cache: one
+cache read instead of a query on every request (issue 17.1). The cache is the one every worker process shares
 (Redis, or files under var/cache), so a change made through any worker is seen by all.
 
 Correctness over speed: any change of a membership or an organisation (a move rewrites paths, a
 closure or rename changes what the roles point at) starts a new generation, at once and again at
 commit, so a worker that read the old rows just before the commit cannot keep them."""
 
+import hashlib
 import secrets
 
 from django.core.cache import cache
@@ -33,6 +34,19 @@ def memberships(user) -> list:
         rows = list(Membership.objects.filter(user=user).select_related("org"))
         cache.set(key, rows, TTL)
     return rows
+
+
+def organisation(code: str):
+    """The organisation with this code, or None (who may see it is access.py's question)."""
+    from .models import Organisation
+
+    key = f"org:{_generation()}:{hashlib.sha256(code.encode()).hexdigest()}"
+    org = cache.get(key)
+    if org is None:
+        org = Organisation.objects.filter(code=code).first()
+        if org is not None:
+            cache.set(key, org, TTL)
+    return org
 
 
 def changed() -> None:
