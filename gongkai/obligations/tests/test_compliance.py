@@ -10,10 +10,11 @@ from openpyxl import load_workbook
 from gongkai.accounts.models import ApiToken
 from gongkai.conftest import at, make_org
 from gongkai.disclosure.models import State
-from gongkai.disclosure.tests.factories import make_item
+from gongkai.disclosure.tests.factories import make_item, staff
 from gongkai.obligations import actions, compliance
 from gongkai.obligations.models import Obligation, Status
 from gongkai.obligations.status import with_status
+from gongkai.orgs.models import Role
 
 from .factories import catalogue, d
 
@@ -81,6 +82,54 @@ def test_compliance_equals_an_independent_count(tree, world):
     assert (a.on_time, a.late, a.overdue) == (1, 1, 2)
     assert a.rate == pytest.approx(0.25)
     assert sum(f.total for f in figures["by_sector_type"].values()) == Obligation.objects.count()
+
+
+def test_withheld_obligations_count_as_withheld_in_the_live_figures(tree, people, world):
+    """R12: an accepted filing moves the open obligations it covers (one period, or every period of a
+    catalogue item) to withheld in compute(), as a row-by-row count says; a done one stays done."""
+    from gongkai.disclosure import actions as disclosure
+    from gongkai.disclosure.models import Withholding
+
+    with at(2026, 9, 20):
+        for org, period in ((tree.a, "2026年第三季度"), (tree.b, ""), (tree.a1, "")):
+            w = disclosure.file_withholding(
+                org,
+                world.quarterly,
+                by=staff(org, Role.CLERK),
+                reason=Withholding.Reason.PRIVACY,
+                explanation="涉及困难党员个人信息。",
+                period_label=period,
+            )
+            disclosure.decide_withholding(w, by=people.inspector_c, accept=w.org != tree.a1)  # a1's overruled
+    with at(2026, 11, 29):
+        figures = compliance.compute(Obligation.objects.all(), d("2026-11-29"))
+        expected = independent_counts(d("2026-11-29"))
+    assert expected[(tree.a.pk, world.quarterly.category, Status.WITHHELD)] == 1  # Q3 only
+    assert expected[(tree.b.pk, world.quarterly.category, Status.WITHHELD)] == 3  # all but Q1 (done)
+    for (org_id, category), f in figures["cells"].items():
+        for s in Status:
+            assert f.counts[s] == expected[(org_id, category, s)], (org_id, category, s)
+    assert figures["by_org"][tree.b.pk].counts[Status.WITHHELD] == 3
+    assert figures["by_org"][tree.a1.pk].counts[Status.WITHHELD] == 0
+
+
+def test_live_figures_take_the_same_few_queries_for_any_number_of_organisations(
+    tree, world, django_assert_max_num_queries
+):
+    """Issue 17: compute() is one GROUP BY plus the withholding correction, never a query or a loop
+    per obligation."""
+    on = d("2026-11-29")
+    with at(2026, 11, 29):
+        compliance.compute(Obligation.objects.all(), on)  # warm the calendar cache
+        with django_assert_max_num_queries(2):
+            small = compliance.compute(Obligation.objects.all(), on)
+        for _ in range(10):
+            make_org(tree.committee)
+        actions.generate_obligations(2026)
+        with django_assert_max_num_queries(2):
+            large = compliance.compute(Obligation.objects.all(), on)
+    assert len(large["by_org"]) == len(small["by_org"]) + 10
+    assert sum(f.total for f in large["by_org"].values()) == Obligation.objects.count()
 
 
 def login(client, user):

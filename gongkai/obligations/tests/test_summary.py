@@ -4,16 +4,18 @@ time passes; the page and the API read it."""
 from datetime import timedelta
 
 import pytest
+from django.db.models import F
+from django.utils import timezone
 
 from gongkai.accounts.models import ApiToken
 from gongkai.catalogue.models import Scope
 from gongkai.conftest import UserFactory, at, make_org
 from gongkai.disclosure import actions as disclosure
-from gongkai.disclosure.models import State, Withholding
-from gongkai.disclosure.tests.factories import make_item
+from gongkai.disclosure.models import ChangeRequest, State, Withholding
+from gongkai.disclosure.tests.factories import make_item, owner_of_catalogue, staff
 from gongkai.obligations import actions, compliance, summary
 from gongkai.obligations.models import ComplianceRollup, ComplianceSummary, Obligation, Status
-from gongkai.orgs.models import Organisation
+from gongkai.orgs.models import Organisation, Role
 
 from .factories import catalogue, d
 
@@ -37,18 +39,23 @@ def stored_rows(only_fresh_on=None):
     return out
 
 
-def assert_summary_is_live(on):
-    summary.refresh_stale(on)  # what every read does first
-    live = live_rows(on)
-    assert stored_rows() == live
-    # The page's figures (summed from the summary) equal compute()'s (grouped from the obligations).
+def assert_rows_are_live(on):
+    """Each stored row equals its counts grouped straight from the obligations."""
+    assert stored_rows() == live_rows(on)
+
+
+def assert_figures_are_live(on):
+    """The page's figures (summed from the summary) equal compute()'s (grouped from the obligations)."""
     fast = compliance.from_summary(ComplianceSummary.objects.all())
     slow = compliance.compute(Obligation.objects.all(), on)
     for key in ("by_org", "by_sector_type", "by_category", "cells"):
         assert {k: (f.total, f.counts) for k, f in fast[key].items()} == {
             k: (f.total, {s: f.counts.get(s, 0) for s in COUNTS}) for k, f in slow[key].items()
         }, key
-    # The subtree rollups equal the live totals of every subtree.
+
+
+def assert_rollups_are_live(on):
+    """The subtree rollups equal the live totals of every subtree."""
     for org in Organisation.objects.all():
         rolled = compliance.from_summary(
             ComplianceSummary.objects.none(), rollups=ComplianceRollup.objects.filter(path=org.path)
@@ -58,6 +65,13 @@ def assert_summary_is_live(on):
             assert {k: (f.total, f.counts) for k, f in rolled[key].items() if f.total} == {
                 k: (f.total, f.counts) for k, f in live[key].items()
             }, (org, key)
+
+
+def assert_summary_is_live(on):
+    summary.refresh_stale(on)  # what every read does first
+    assert_rows_are_live(on)
+    assert_figures_are_live(on)
+    assert_rollups_are_live(on)
 
 
 def assert_untouched_rows_hold_until_stale_on(start, days):
@@ -75,6 +89,18 @@ def cat(tree):
     return catalogue(tree.committee)
 
 
+def revoke(item):
+    """R11: a revocation requested by a clerk of the item's organisation, approved by the catalogue owner."""
+    request = disclosure.request_change(
+        item, by=staff(item.org, Role.CLERK), kind=ChangeRequest.Kind.REVOKE, reason="内容有误，予以撤销。"
+    )
+    disclosure.decide_change(request, by=owner_of_catalogue(item.org), approve=True)
+
+
+def long_term_row(org, cat):
+    return ComplianceSummary.objects.get(org=org, catalogue_item=cat.long_term, year=2026)
+
+
 def test_summary_equals_live_after_mixed_actions_and_time_travel(tree, people, cat):
     admin = UserFactory(is_superuser=True)
     village = make_org(tree.committee, sector_type="village")
@@ -90,8 +116,25 @@ def test_summary_equals_live_after_mixed_actions_and_time_travel(tree, people, c
         assert_summary_is_live(d("2026-04-08"))
     with at(2026, 7, 20):  # Q2 late; the village's long-term item at last
         make_item(tree.a, state=State.PUBLISHED, catalogue_item=cat.quarterly, period_label="2026年第二季度")
-        make_item(village, Scope.ALL_MEMBERS, state=State.PUBLISHED, catalogue_item=cat.long_term)
+        village_item = make_item(
+            village, Scope.ALL_MEMBERS, state=State.PUBLISHED, catalogue_item=cat.long_term
+        )
         assert_summary_is_live(d("2026-07-20"))
+    # R14: revoking one of two current long-term items leaves the obligation met; revoking the only
+    # one left reopens it, due the catalogue's allowance (the factories' 0 days) after that day.
+    with at(2026, 8, 10):
+        second = make_item(village, Scope.ALL_MEMBERS, state=State.PUBLISHED, catalogue_item=cat.long_term)
+        revoke(second)
+        assert long_term_row(village, cat).done_late == 1
+        assert_summary_is_live(d("2026-08-10"))
+    with at(2026, 8, 17):
+        revoke(village_item)
+        row = long_term_row(village, cat)
+        assert (row.done_on_time, row.done_late, row.due_soon) == (0, 0, 1)
+        assert_summary_is_live(d("2026-08-17"))
+    with at(2026, 8, 18):
+        assert_summary_is_live(d("2026-08-18"))
+        assert long_term_row(village, cat).overdue == 1
     # A withholding of tree.a's third quarter, accepted upward.
     with at(2026, 9, 20):
         w = disclosure.file_withholding(
@@ -174,3 +217,47 @@ def test_heatmap_pages_through_many_organisations(client, tree, people, cat, dja
     # 124 organisations: 100 on the first page, 24 on the second (plus the totals' row headers).
     assert "124 个党组织 · 1 / 2" in first and "124 个党组织 · 2 / 2" in second
     assert first.count("?org=") - second.count("?org=") > 70
+
+
+def test_the_check_finds_a_summary_apart_from_the_obligations(tree, cat):
+    """The comparisons above can fail: a summary row, a rollup or an obligation changed behind the
+    actions' back is found by each check that reads it, and a rebuild puts things right."""
+    on = d("2026-07-20")
+    with at(2026, 7, 20):
+        actions.generate_obligations(2026)
+        make_item(tree.a, state=State.PUBLISHED, catalogue_item=cat.quarterly, period_label="2026年第二季度")
+        assert_summary_is_live(on)
+        # One of tree.a's overdue quarters (Q1) counted as done on time, dated today so no read refreshes it.
+        row = ComplianceSummary.objects.filter(org=tree.a, catalogue_item=cat.quarterly, overdue__gte=1)
+        assert row.update(
+            overdue=F("overdue") - 1, done_on_time=F("done_on_time") + 1, as_of=on, stale_on=None
+        )
+        summary.refresh_stale(on)
+        with pytest.raises(AssertionError):
+            assert_rows_are_live(on)
+        with pytest.raises(AssertionError):
+            assert_figures_are_live(on)
+        summary.rebuild(on)
+        assert_summary_is_live(on)
+        # A subtree total one obligation too many.
+        ComplianceRollup.objects.filter(path=tree.committee.path, year=2026, total__gt=0).filter(
+            pk=ComplianceRollup.objects.filter(path=tree.committee.path, year=2026, total__gt=0).values("pk")[
+                :1
+            ]
+        ).update(total=F("total") + 1, overdue=F("overdue") + 1)
+        assert_rows_are_live(on)  # the rows themselves are right...
+        with pytest.raises(AssertionError):
+            assert_rollups_are_live(on)  # ...the totals read from the rollups are not
+        summary.rebuild(on)
+        assert_summary_is_live(on)
+        # An obligation fulfilled without an action: the live side sees it, the summary does not.
+        open_one = Obligation.objects.filter(org=tree.b, fulfilled_on__isnull=True, due_date__lt=on).first()
+        Obligation.objects.filter(pk=open_one.pk).update(fulfilled_on=on, fulfilled_at=timezone.now())
+        with pytest.raises(AssertionError):
+            assert_rows_are_live(on)
+        with pytest.raises(AssertionError):
+            assert_figures_are_live(on)
+        with pytest.raises(AssertionError):
+            assert_rollups_are_live(on)
+        summary.rebuild(on)
+        assert_summary_is_live(on)
