@@ -145,7 +145,11 @@ def _apply_to_rollups(rows: list[bulk.Row], before: dict[tuple, tuple]) -> None:
             changed.append(r)
         for f, v in zip(fields, d, strict=True):
             setattr(r, f, getattr(r, f) + v)
-    ComplianceRollup.objects.bulk_update(changed, fields, batch_size=1000)
+    # The changed rows (locked above) rewritten by one prepared upsert: bulk_update's CASE per row and
+    # field took most of the daily job (20 s for the 5,000 organisations of one busy day).
+    bulk.insert(
+        ComplianceRollup, changed, conflict=["path", "year", "sector_type", "category"], update=fields
+    )
     ComplianceRollup.objects.bulk_create(new, batch_size=1000)
 
 
