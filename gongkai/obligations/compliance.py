@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from operator import add
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Count, F, Q, Value
 
 from .models import Status
@@ -99,19 +99,21 @@ class Figures:
 def _aggregates(on: date, overrides=None) -> dict:
     """The conditional counts of one GROUP BY: plain comparisons on the row (the status CASE inlined
     into each count, or the withholding subquery on every row, cost several times more). Not yet
-    due is the rest; withheld comes from _withheld()."""
+    due is the rest; withheld comes from _withheld(). They count `org`, never null and part of the
+    covering index obligation_cells (the primary key is not in it on PostgreSQL, so counting it would
+    send the scan to the table)."""
     soon = due_soon_limit(on, overrides)
     done = Q(fulfilled_on__isnull=False)
     open_ = Q(fulfilled_on__isnull=True, due_date__isnull=False)
     soon_q = Q(due_date__gte=on) if soon is None else Q(due_date__gte=on, due_date__lte=soon)
     return {
-        "total": Count("pk"),
+        "total": Count("org"),
         Status.DONE_ON_TIME: Count(
-            "pk", filter=done & (Q(due_date__isnull=True) | Q(fulfilled_on__lte=F("due_date")))
+            "org", filter=done & (Q(due_date__isnull=True) | Q(fulfilled_on__lte=F("due_date")))
         ),
-        Status.DONE_LATE: Count("pk", filter=done & Q(fulfilled_on__gt=F("due_date"))),
-        Status.OVERDUE: Count("pk", filter=open_ & Q(due_date__lt=on)),
-        Status.DUE_SOON: Count("pk", filter=open_ & soon_q),
+        Status.DONE_LATE: Count("org", filter=done & Q(fulfilled_on__gt=F("due_date"))),
+        Status.OVERDUE: Count("org", filter=open_ & Q(due_date__lt=on)),
+        Status.DUE_SOON: Count("org", filter=open_ & soon_q),
     }
 
 
@@ -208,10 +210,28 @@ def compute(qs, on: date) -> dict:
     sql, params = grouped.query.sql_with_params()
     corrections = list(_withheld(qs, on, CELL_KEYS))
     with _without_collector():
-        with connections[grouped.db].cursor() as cursor:
+        rows = _fetch_in_index_order(connections[grouped.db], sql, params)
+        return _figures_of_cells(rows, corrections)
+
+
+def _fetch_in_index_order(connection, sql: str, params) -> list[tuple]:
+    """The grouped rows. On PostgreSQL the groups are read in the order of obligation_cells (an index-
+    only scan, aggregated as they come) rather than hashed: at 300,000 rows hashing costs the server
+    twice the CPU (~230 ms against ~95 ms), which the default planner settings (random_page_cost = 4,
+    for spinning disks) do not see. Switched off for this one statement, then set back as it was."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        with transaction.atomic(using=connection.alias, savepoint=False):
+            cursor.execute(
+                "SELECT current_setting('enable_hashagg'), set_config('enable_hashagg', 'off', true)"
+            )
+            was = cursor.fetchone()[0]
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        return _figures_of_cells(rows, corrections)
+            cursor.execute("SELECT set_config('enable_hashagg', %s, true)", [was])
+        return rows
 
 
 def _figures_of_cells(rows: list[tuple], corrections: list[tuple]) -> dict:

@@ -5,6 +5,7 @@ import io
 from collections import Counter
 
 import pytest
+from django.db import connection
 from openpyxl import load_workbook
 
 from gongkai.accounts.models import ApiToken
@@ -116,17 +117,18 @@ def test_withheld_obligations_count_as_withheld_in_the_live_figures(tree, people
 def test_live_figures_take_the_same_few_queries_for_any_number_of_organisations(
     tree, world, django_assert_max_num_queries
 ):
-    """Issue 17: compute() is one GROUP BY plus the withholding correction, never a query or a loop
-    per obligation."""
+    """Issue 17: compute() is one GROUP BY plus the withholding correction (on PostgreSQL with the
+    planner switch set and set back around it), never a query or a loop per obligation."""
     on = d("2026-11-29")
+    few = 2 if connection.vendor == "sqlite" else 6
     with at(2026, 11, 29):
         compliance.compute(Obligation.objects.all(), on)  # warm the calendar cache
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(few):
             small = compliance.compute(Obligation.objects.all(), on)
         for _ in range(10):
             make_org(tree.committee)
         actions.generate_obligations(2026)
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(few):
             large = compliance.compute(Obligation.objects.all(), on)
     assert len(large["by_org"]) == len(small["by_org"]) + 10
     assert sum(f.total for f in large["by_org"].values()) == Obligation.objects.count()
