@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date
 from operator import add
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.models import Count, F, Q, Value
 
@@ -207,7 +208,10 @@ def compute(qs, on: date) -> dict:
     )
     # Executed as compiled: keys and counts are plain integers and text on every backend, and Django's
     # per-value converters would cost more than all the Python below.
-    sql, params = grouped.query.sql_with_params()
+    try:
+        sql, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (no organisation assigned): no query at all
+        return _figures_of_cells([], [])
     corrections = list(_withheld(qs, on, CELL_KEYS))
     with _without_collector():
         rows = _fetch_in_index_order(connections[grouped.db], sql, params)
@@ -250,9 +254,10 @@ def _figures_of_cells(rows: list[tuple], corrections: list[tuple]) -> dict:
     # order of organisation, then over the organisations of each sector type and the cells of each
     # category.
     org_ids = [r[0] for r in rows]
-    starts = [0, *(i for i in range(1, len(rows)) if org_ids[i] != org_ids[i - 1])] if rows else []
+    starts = [i for i in range(len(rows)) if i == 0 or org_ids[i] != org_ids[i - 1]]
+    ends = [*starts[1:], len(rows)] if rows else []
     by_org, per_sector_type = {}, {}
-    for start, end in zip(starts, [*starts[1:], len(rows)], strict=True):
+    for start, end in zip(starts, ends, strict=True):
         by_org[org_ids[start]] = vector = _column_sums(vectors[start:end])
         per_sector_type.setdefault(rows[start][2], []).append(vector)
     per_category = defaultdict(list)

@@ -134,6 +134,15 @@ def test_live_figures_take_the_same_few_queries_for_any_number_of_organisations(
     assert sum(f.total for f in large["by_org"].values()) == Obligation.objects.count()
 
 
+def test_live_figures_of_nothing_are_empty(tree, world, django_assert_num_queries):
+    """No obligation (a year not generated) or a filter that matches nothing (a supervisor with no
+    assignment): empty figures, and for the latter no query at all."""
+    empty = {"by_org": {}, "by_sector_type": {}, "by_category": {}, "cells": {}}
+    assert compliance.compute(Obligation.objects.filter(year=2030), d("2026-11-29")) == empty
+    with django_assert_num_queries(0):
+        assert compliance.compute(Obligation.objects.filter(org_id__in=[]), d("2026-11-29")) == empty
+
+
 def login(client, user):
     client.force_login(user)
 
