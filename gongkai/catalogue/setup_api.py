@@ -58,7 +58,7 @@ def _draft_item(version: CatalogueVersion, item_id: int) -> CatalogueItem:
 # ---- Schemas ----------------------------------------------------------------------------------------
 
 
-class VersionOut(Schema):
+class CatalogueVersionOut(Schema):
     id: int
     catalogue_id: int
     number: int
@@ -69,17 +69,17 @@ class VersionOut(Schema):
     item_count: int
 
 
-class VersionDetail(VersionOut):
+class CatalogueVersionDetail(CatalogueVersionOut):
     items: list[CatalogueItemOut]
 
 
-class CatalogueOut(Schema):
+class EditableCatalogueOut(Schema):
     id: int
     name: str
     owner_code: str
     owner_name: str
     filing_body: str
-    versions: list[VersionOut]
+    versions: list[CatalogueVersionOut]
 
 
 class CatalogueIn(Schema):
@@ -140,8 +140,8 @@ class ChangeOut(Schema):
 
 
 class DiffOut(Schema):
-    version: VersionOut
-    base: VersionOut | None
+    version: CatalogueVersionOut
+    base: CatalogueVersionOut | None
     changes: list[ChangeOut]
 
 
@@ -204,13 +204,13 @@ def _label(name: str) -> str:
 # ---- Catalogues and versions ------------------------------------------------------------------------
 
 
-@router.get("", response=list[CatalogueOut], summary="我可以修订的公开目录及其版本")
+@router.get("", response=list[EditableCatalogueOut], summary="我可以修订的公开目录及其版本")
 def catalogues(request):
     rows = access.editable_catalogues(_user(request)).select_related("owner").order_by("owner__path", "pk")
     return [_catalogue_out(c) for c in rows]
 
 
-@router.post("", response={201: CatalogueOut}, summary="制定公开目录（目录制定单位）")
+@router.post("", response={201: EditableCatalogueOut}, summary="制定公开目录（目录制定单位）")
 def create_catalogue(request, payload: CatalogueIn):
     user = _user(request)
     owner = access.catalogue_owner_orgs(user).filter(code=payload.owner_code).first()
@@ -220,7 +220,7 @@ def create_catalogue(request, payload: CatalogueIn):
     return Status(201, _catalogue_out(catalogue))
 
 
-@router.get("/{id:catalogue_id}/versions", response=list[VersionOut], summary="目录的各个版本")
+@router.get("/{id:catalogue_id}/versions", response=list[CatalogueVersionOut], summary="目录的各个版本")
 def versions(request, catalogue_id: int):
     catalogue = _catalogue(request, catalogue_id)
     return [_version_out(v) for v in catalogue.versions.order_by("-number")]
@@ -228,7 +228,7 @@ def versions(request, catalogue_id: int):
 
 @router.post(
     "/{id:catalogue_id}/versions",
-    response={201: VersionDetail},
+    response={201: CatalogueVersionDetail},
     summary="新建修订草稿（复制现行版本的事项）",
 )
 def open_draft(request, catalogue_id: int):
@@ -236,7 +236,7 @@ def open_draft(request, catalogue_id: int):
     return Status(201, _version_detail(actions.start_draft(catalogue, by=request.auth)))
 
 
-@router.get("/versions/{id:version_id}", response=VersionDetail, summary="目录版本及其事项")
+@router.get("/versions/{id:version_id}", response=CatalogueVersionDetail, summary="目录版本及其事项")
 def version(request, version_id: int):
     return _version_detail(_version(request, version_id))
 
@@ -269,7 +269,9 @@ def diff(request, version_id: int):
     }
 
 
-@router.post("/versions/{id:version_id}/publish", response=VersionOut, summary="发布草稿（自施行日期起生效）")
+@router.post(
+    "/versions/{id:version_id}/publish", response=CatalogueVersionOut, summary="发布草稿（自施行日期起生效）"
+)
 def publish(request, version_id: int, payload: PublishIn):
     draft = _version(request, version_id)
     published = actions.publish_version(
