@@ -353,6 +353,7 @@ def can_see_attachment(user, attachment) -> bool:
 def visible_attachments(user, item) -> list:
     """The attachments of an item the caller already obtained through `visible_items`."""
     g = _grants(user)
+    # The same rule as _inside_q (search): members of the item's organisation and its case readers.
     inside = g.reads_cases_at(item.org) or item.org_id in g.org_ids(Role.MEMBER)
     return [a for a in item.attachments.all() if inside or not a.keep_inside]
 
@@ -905,6 +906,92 @@ def reads_public_items_only(user) -> bool:
     """True when visible_items(user) can hold only public, published items (no memberships at all):
     search may then narrow its candidates to those before the exact visible_items check."""
     return not _grants(user).memberships
+
+
+# Audience tokens: the full-text index stores a few of these with each item, and search narrows its
+# candidates to the rows carrying one of the viewer's tokens before the exact visible_items check.
+# They only ever narrow: every item visible_items(user) yields carries one of search_audience(user)
+# (tested for every role), and visible_items still decides each row.
+AUDIENCE_PUBLIC = "gkpublic"
+AUDIENCE_MEMBERS = "gkmembers"
+AUDIENCE_INSIDE = "gkinside"  # the item has attachments kept inside (R13)
+# Above this many organisations a viewer's token list is no narrowing worth its cost (staff of a large
+# subtree see most of it anyway): search then tests every match.
+MAX_AUDIENCE_ORGS = 300
+
+
+def _org_token(org_id: int) -> str:
+    return f"gko{org_id}"
+
+
+def item_audience_tokens(*, org_id: int, scope: str, state: str, has_inside: bool = False) -> str:
+    """The audience tokens of one indexed item (space-separated), from what R9/R10 read."""
+    from gongkai.catalogue.models import Scope
+    from gongkai.disclosure.models import State
+
+    tokens = []
+    if state == State.PUBLISHED and scope == Scope.PUBLIC:
+        tokens.append(AUDIENCE_PUBLIC)
+    elif state == State.PUBLISHED and scope == Scope.ALL_MEMBERS:
+        tokens.append(AUDIENCE_MEMBERS)
+    # Everything else a viewer may read is tied to the item's own organisation: org_members, committee,
+    # org_tree (members of it or below), supervised and case readers (of it or above).
+    tokens.append(_org_token(org_id))
+    if has_inside:
+        tokens.append(AUDIENCE_INSIDE)
+    return " ".join(tokens)
+
+
+def _token_orgs(q: Q) -> list[str] | None:
+    ids = list(Organisation.objects.filter(q).values_list("pk", flat=True)[: MAX_AUDIENCE_ORGS + 1])
+    return None if len(ids) > MAX_AUDIENCE_ORGS else [_org_token(pk) for pk in ids]
+
+
+def search_audience(user) -> list[str] | None:
+    """Audience tokens one of which every item of visible_items(user) carries, or None when no short
+    list covers them (search then checks every match against visible_items)."""
+    g = _grants(user)
+    tokens = [AUDIENCE_PUBLIC]
+    if not g.memberships:
+        return tokens
+    if g.is_member:
+        tokens.append(AUDIENCE_MEMBERS)
+    # Own organisations (org_members, committee), the member tree (org_tree: own and ancestors), and
+    # the subtrees read as case reader or supervisor.
+    q = Q(pk__in=[m.org_id for m in g.memberships]) | Q(path__in=g.member_tree_paths())
+    subtrees = g.paths(CASE_ROLES) + _supervised_paths(g)
+    if subtrees:
+        q |= _path_q("path", subtrees)
+    orgs = _token_orgs(q)
+    return None if orgs is None else tokens + orgs
+
+
+def _inside_q(g: _Grants, org_field: str, path_field: str) -> Q:
+    """R13: where attachments kept inside are read: the organisation's members and its case readers
+    (the same rule as visible_attachments)."""
+    q = Q(**{f"{org_field}__in": g.org_ids(Role.MEMBER)})
+    case = g.paths(CASE_ROLES)
+    if case:
+        q |= _path_q(path_field, case)
+    return q
+
+
+def inside_attachment_items(user, now=None):
+    """Visible items whose attachments kept inside the user reads too (R13): search may match their
+    text only there."""
+    g = _grants(user)
+    if not g.memberships:
+        return visible_items(user, now).none()
+    return visible_items(user, now).filter(_inside_q(g, "org_id", "org_path"))
+
+
+def inside_attachment_audience(user) -> list[str] | None:
+    """Audience tokens covering inside_attachment_items(user) ([] when there are none; None when no
+    short list covers them)."""
+    g = _grants(user)
+    if not g.org_ids(Role.MEMBER) and not g.paths(CASE_ROLES):
+        return []
+    return _token_orgs(_inside_q(g, "pk", "path"))
 
 
 # ---- Hand-off recipients (issue 16: every hand-off notifies the next person) -------------------

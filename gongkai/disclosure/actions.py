@@ -240,6 +240,7 @@ def add_attachment(item, uploaded, *, by, keep_inside=False):
         default_storage.delete(upload.stored_name)  # a failed action leaves no file behind
         raise
     _event(item, "attach", by=by, note=upload.original_name)
+    ports.index_item(item)  # R30: attachments' text is indexed with the item (a no-op before publication)
     return attachment
 
 
@@ -251,6 +252,7 @@ def remove_attachment(attachment, *, by):
     attachment.delete()
     transaction.on_commit(lambda: default_storage.delete(stored))
     _event(item, "detach", by=by, note=attachment.original_name)
+    ports.index_item(item)  # R30
 
 
 @transaction.atomic
@@ -268,6 +270,7 @@ def set_keep_inside(attachment, keep_inside: bool, *, by):
         by=by,
         note=f"{attachment.original_name}: {'inside' if keep_inside else 'with item'}",
     )
+    ports.index_item(item)  # R30: who may match its text changes with it
 
 
 def _scan(item) -> None:

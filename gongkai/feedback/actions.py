@@ -23,6 +23,7 @@ from gongkai.notifications.actions import email_on_commit, notify_on_commit
 from gongkai.obligations import calendar
 from gongkai.orgs.models import Organisation
 
+from . import ports
 from .models import DUE_DAYS, Channel, FeedbackCase, HandlingNote, Kind, Status, new_code
 
 
@@ -206,6 +207,7 @@ def publish_reply(case, *, by, text=None, resolution="") -> FeedbackCase:
         )
     case.published_reply, case.published_at = text, timezone.now()
     case.save(update_fields=["published_reply", "published_at"])
+    ports.index_reply(case)  # R30: searchable from this transaction on
     record(
         action="feedback.publish_reply",
         obj=case,
@@ -223,6 +225,7 @@ def unpublish_reply(case, *, by) -> FeedbackCase:
         raise ActionError(_("该答复未公开。"))
     case.published_reply, case.published_at = "", None
     case.save(update_fields=["published_reply", "published_at"])
+    ports.index_reply(case)  # R30: out of the index in the same transaction
     record(action="feedback.unpublish_reply", obj=case, actor=by)
     return case
 

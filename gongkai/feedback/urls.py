@@ -10,6 +10,7 @@ urlpatterns = [
     path("feedback/new/", views.new, name="new"),
     path("feedback/track/", views.track, name="track"),
     path("feedback/replies/", views.replies, name="replies"),
+    path("feedback/replies/<id:pk>/", views.public_reply, name="public_reply"),
     path("work/feedback/", views.work, name="work"),
     path("work/feedback/record/", views.record, name="record"),
     path("work/feedback/<id:pk>/", views.case_detail, name="case"),

@@ -104,6 +104,14 @@ def replies(request):
     return render(request, "feedback/replies.html", {"page": page, "orgs": orgs, "org": org})
 
 
+def public_reply(request, pk):
+    """One published reply (search results link here); unpublished or unlisted reads like missing."""
+    case = access.get_or_404(
+        access.visible_replies(request.user).select_related("org"), viewer=request.user, pk=pk
+    )
+    return render(request, "feedback/reply.html", {"c": case})
+
+
 # ---- staff ------------------------------------------------------------------------------------
 
 

@@ -2,13 +2,12 @@
 
 from datetime import datetime
 
-from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from . import engine, params
+from . import engine, index, params
 from .engine import PAGE_SIZE
-from .snippets import highlight, snippet
+from .views import result_rows
 
 router = Router(tags=["search"])
 
@@ -28,14 +27,15 @@ class OrgRef(Schema):
 
 
 class SearchHit(Schema):
+    kind: str  # "item", or "reply" (a published feedback reply: no category, scope or index number)
     id: int
     title: str
     title_html: str
     snippet_html: str
     org: OrgRef
-    category: int
+    category: int | None
     category_label: str
-    scope: str
+    scope: str | None
     scope_label: str
     state: str
     published_at: datetime | None
@@ -71,32 +71,55 @@ def search(request, filters: Query[SearchParams]):
         raise HttpError(400, message)
     pages = max(1, -(-results.total // PAGE_SIZE))
     page = min(p.page, pages)
-    terms = results.query.terms
-    rows = [
-        {
-            "id": i.pk,
-            "title": i.title,
-            "title_html": str(highlight(i.title, terms)),
-            "snippet_html": str(snippet(i.plain_text(), terms)),
-            "org": {"code": i.org.code, "name": i.org.name},
-            "category": i.category,
-            "category_label": i.get_category_display(),
-            "scope": i.scope,
-            "scope_label": i.get_scope_display(),
-            "state": i.state,
-            "published_at": i.published_at,
-            "index_number": i.index_number,
-            "url": reverse("disclosure:detail", args=[i.pk]),
-        }
-        for i in engine.page_items(request.user, results, page)
-    ]
+    rows = []
+    for r in result_rows(request.user, results, page):
+        if r["kind"] == engine.ITEM:
+            i = r["item"]
+            rows.append(
+                {
+                    "kind": r["kind"],
+                    "id": i.pk,
+                    "title": i.title,
+                    "category": i.category,
+                    "category_label": i.get_category_display(),
+                    "scope": i.scope,
+                    "scope_label": i.get_scope_display(),
+                    "state": i.state,
+                    "published_at": i.published_at,
+                    "index_number": i.index_number,
+                    "org": {"code": i.org.code, "name": i.org.name},
+                    "title_html": str(r["title"]),
+                    "snippet_html": str(r["snippet"]),
+                    "url": r["url"],
+                }
+            )
+        else:
+            c = r["reply"]
+            rows.append(
+                {
+                    "kind": r["kind"],
+                    "id": c.pk,
+                    "title": index.reply_subject(c),
+                    "category": None,
+                    "category_label": "",
+                    "scope": None,
+                    "scope_label": "",
+                    "state": "published",
+                    "published_at": c.published_at,
+                    "index_number": "",
+                    "org": {"code": c.org.code, "name": c.org.name},
+                    "title_html": str(r["title"]),
+                    "snippet_html": str(r["snippet"]),
+                    "url": r["url"],
+                }
+            )
     facets = {
         name: [{"value": str(v), "label": str(label), "count": n} for v, label, n in values]
         for name, values in results.facets().items()
     }
     return {
         "q": p.q,
-        "terms": terms,
+        "terms": results.query.terms,
         "total": results.total,
         "truncated": results.truncated,
         "page": page,

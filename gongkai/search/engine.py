@@ -25,7 +25,7 @@ from gongkai.catalogue.models import Category, Scope
 from gongkai.disclosure.models import DisclosureItem
 from gongkai.orgs.models import Organisation
 
-from .models import FtsRow, SearchDoc
+from .models import FtsRow, ReplyFtsRow, SearchDoc, SearchReply
 from .text import Query, fts5_expr, tsquery_expr
 
 CANDIDATES = 400
@@ -59,14 +59,27 @@ class Filters:
         return items
 
 
+ITEM = "item"
+REPLY = "reply"
+
+
 @dataclass
 class Hit:
-    item_id: int
+    kind: str  # ITEM or REPLY (a published feedback reply)
+    pk: int
     score: tuple
     org_id: int
-    category: int
+    category: int | None
     year: int | None
-    scope: str
+    scope: str | None
+
+    @property
+    def item_id(self) -> int | None:
+        return self.pk if self.kind == ITEM else None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.kind, self.pk)
 
 
 @dataclass
@@ -80,10 +93,12 @@ class Results:
         return len(self.hits)
 
     def facets(self) -> dict[str, list[tuple]]:
-        """(value, label, count) per filter, most frequent first; computed over the visible hits only."""
-        cats = Counter(h.category for h in self.hits)
+        """(value, label, count) per filter, most frequent first; computed over the visible hits only
+        (category and scope over items: replies have neither)."""
+        items = [h for h in self.hits if h.kind == ITEM]
+        cats = Counter(h.category for h in items)
         years = Counter(h.year for h in self.hits if h.year)
-        scopes = Counter(h.scope for h in self.hits)
+        scopes = Counter(h.scope for h in items)
         orgs = Counter(h.org_id for h in self.hits).most_common(10)
         named = {
             pk: (code, name)
@@ -99,42 +114,85 @@ class Results:
         }
 
 
-def _candidates(query: Query, visible, public_only: bool) -> list[tuple[int, float | None]]:
-    """(item id, engine score or None: lower is better) of the newest CANDIDATES + 1 visible matches.
+# FTS5 columns a query word may match: the inside attachments' column only for viewers who read them.
+SHARED_COLUMNS = "{title_tokens body_tokens attach_tokens}"
+ALL_COLUMNS = "{title_tokens body_tokens attach_tokens inside_tokens}"
 
-    `public_only` narrows inside the index first (an anonymous visitor would otherwise probe every
-    internal hit); it never widens: visible_items still decides each row."""
-    if connection.vendor == "sqlite":
-        expr = fts5_expr(query.alternatives)
-        if public_only:
-            expr = f"({expr}) AND tags:public"
-        # No bm25 here: FTS5's bm25 first counts every hit of every phrase for its IDF (about 300 ms for
-        # a phrase in all of 1M items, whatever the LIMIT); the newest matches come by a rowid-descending
-        # walk that stops at the bound. `_bm25` scores them afterwards.
-        rows = (
-            FtsRow.objects.filter(RawSQL("search_fts MATCH %s", [expr], output_field=models.BooleanField()))
-            .filter(Exists(visible.filter(pk=OuterRef("rowid"))))
-            .order_by("-rowid")
-            .values_list("rowid", flat=True)
-        )
-        return [(pk, None) for pk in rows[: CANDIDATES + 1]]
-    tsq = tsquery_expr(query.alternatives)
-    docs = SearchDoc.objects.filter(tags="public") if public_only else SearchDoc.objects.all()
-    matching = docs.filter(
-        RawSQL(
-            "search_searchdoc.document @@ to_tsquery('simple', %s)", [tsq], output_field=models.BooleanField()
-        )
+
+def _audience_expr(tokens: list[str]) -> str:
+    return "tags : (" + " OR ".join(f'"{t}"' for t in tokens) + ")"
+
+
+def _audience_tsquery(tokens: list[str]) -> str:
+    return " | ".join(f"'{t}'" for t in tokens)
+
+
+def _sqlite_candidates(expr: str, visible) -> list[int]:
+    # No bm25 here: FTS5's bm25 first counts every hit of every phrase for its IDF (about 300 ms for a
+    # phrase in all of 1M items, whatever the LIMIT); the newest matches come by a rowid-descending walk
+    # that stops at the bound. `_bm25` scores them afterwards.
+    rows = (
+        FtsRow.objects.filter(RawSQL("search_fts MATCH %s", [expr], output_field=models.BooleanField()))
+        .filter(Exists(visible.filter(pk=OuterRef("rowid"))))
+        .order_by("-rowid")
+        .values_list("rowid", flat=True)
     )
+    return list(rows[: CANDIDATES + 1])
+
+
+def _item_candidates(query: Query, user, filters, now) -> tuple[list[int], set[int]]:
+    """(ids, inside ids): the newest CANDIDATES + 1 visible matching items, and those of them matched
+    with the text of attachments kept inside (which only viewers who read them can match, R13).
+
+    The audience tokens (access.search_audience) narrow inside the index first: a viewer would otherwise
+    probe every match they may not see (common words with few visible hits). They never widen:
+    visible_items still decides each row."""
+    visible = filters.apply(access.visible_items(user, now))
+    audience = access.search_audience(user)
+    inside_audience = access.inside_attachment_audience(user)
+    inside_visible = (
+        filters.apply(access.inside_attachment_items(user, now)) if inside_audience != [] else None
+    )
+    if connection.vendor == "sqlite":
+        text = fts5_expr(query.alternatives)
+        expr = f"{SHARED_COLUMNS} : ({text})"
+        if audience is not None:
+            expr += " AND " + _audience_expr(audience)
+        ids = _sqlite_candidates(expr, visible)
+        inside: list[int] = []
+        if inside_visible is not None:
+            expr = f"{ALL_COLUMNS} : ({text}) AND " + _audience_expr([access.AUDIENCE_INSIDE])
+            if inside_audience is not None:
+                expr += " AND " + _audience_expr(inside_audience)
+            inside = _sqlite_candidates(expr, inside_visible)
+    else:
+        tsq = tsquery_expr(query.alternatives)
+        ids = [pk for pk, _ in _pg_candidates("document", tsq, audience, visible)]
+        inside = []
+        if inside_visible is not None:
+            inside = [pk for pk, _ in _pg_candidates("inside_document", tsq, inside_audience, inside_visible)]
+    merged = sorted(set(ids) | set(inside), reverse=True)[: CANDIDATES + 1]
+    return merged, set(inside)
+
+
+def _pg_candidates(column: str, tsq: str, audience: list[str] | None, visible) -> list[tuple[int, float]]:
+    """PostgreSQL: (item id, -ts_rank_cd) of the newest CANDIDATES + 1 visible matches of `column`."""
+    match = f"search_searchdoc.{column} @@ to_tsquery('simple', %s)"
+    matching = SearchDoc.objects.filter(RawSQL(match, [tsq], output_field=models.BooleanField()))
+    docs = SearchDoc.objects.all()
+    if audience is not None:
+        narrow = RawSQL(
+            "search_searchdoc.audience @@ to_tsquery('simple', %s)",
+            [_audience_tsquery(audience)],
+            output_field=models.BooleanField(),
+        )
+        matching, docs = matching.filter(narrow), docs.filter(narrow)
+    rank = f"-ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', search_searchdoc.{column}, to_tsquery('simple', %s))"
     if _estimated_rows(matching) > WALK_ABOVE * _estimated_rows(docs):
         # Most documents match: walking the newest ids and testing each stops after a few hundred,
         # where collecting every match from the GIN index would read most of the table.
         rows = matching.filter(Exists(visible.filter(pk=OuterRef("item_id")))).order_by("-item_id")
-        rows = rows.annotate(
-            score=RawSQL(
-                "-ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', search_searchdoc.document, to_tsquery('simple', %s))",
-                [tsq],
-            )
-        ).values_list("item_id", "score")
+        rows = rows.annotate(score=RawSQL(rank, [tsq])).values_list("item_id", "score")
         return list(rows[: CANDIDATES + 1])
     # Few match: the GIN index yields them (MATERIALIZED keeps the planner from walking visible items
     # in id order and testing each document); visibility is then checked by primary key, bounded to the
@@ -150,9 +208,9 @@ def _candidates(query: Query, visible, public_only: bool) -> list[tuple[int, flo
     )
     sql = f"""
         WITH matched AS MATERIALIZED ({matched_sql})
-        SELECT d.item_id, -ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', d.document, to_tsquery('simple', %s))
-        FROM search_searchdoc d WHERE d.item_id IN ({bounded_sql})
-        ORDER BY d.item_id DESC"""
+        SELECT search_searchdoc.item_id, {rank}
+        FROM search_searchdoc WHERE search_searchdoc.item_id IN ({bounded_sql})
+        ORDER BY search_searchdoc.item_id DESC"""
     with transaction.atomic(), connection.cursor() as cur:
         # A sequential scan would test (and de-TOAST) every document; the bitmap index scan reads only
         # the matching rows. The planner underrates that cost, so it is told, for this statement only.
@@ -162,6 +220,28 @@ def _candidates(query: Query, visible, public_only: bool) -> list[tuple[int, flo
         rows = list(cur.fetchall())
         cur.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
         return rows
+
+
+def _reply_candidates(query: Query, user, filters, now) -> list[int]:
+    """The newest CANDIDATES + 1 published replies the user may read that match (R18: few, public)."""
+    if filters.category or filters.scope:
+        return []  # replies have neither
+    visible = filters.apply(access.visible_replies(user))
+    if connection.vendor == "sqlite":
+        rows = ReplyFtsRow.objects.filter(
+            RawSQL("search_reply_fts MATCH %s", [fts5_expr(query.alternatives)], models.BooleanField())
+        ).order_by("-rowid")
+    else:
+        rows = SearchReply.objects.filter(
+            RawSQL(
+                "search_searchreply.document @@ to_tsquery('simple', %s)",
+                [tsquery_expr(query.alternatives)],
+                models.BooleanField(),
+            )
+        ).order_by("-case_id")
+    key = "rowid" if connection.vendor == "sqlite" else "case_id"
+    rows = rows.filter(Exists(visible.filter(pk=OuterRef(key)))).values_list(key, flat=True)
+    return list(rows[: CANDIDATES + 1])
 
 
 def _estimated_rows(qs) -> float:
@@ -175,7 +255,7 @@ def _estimated_rows(qs) -> float:
     return plan[0]["Plan"]["Plan Rows"]
 
 
-def _bm25(query: Query, rows: list[tuple[int, str, str]]) -> dict[int, float]:
+def _bm25(query: Query, rows: list[tuple[tuple, str, str]]) -> dict[tuple, float]:
     """FTS5's bm25 (k1 1.2, b 0.75, title weight 10, body 1, tags 0; negative, lower is better) over
     the candidates' stored tokens. Document frequencies and the average length are taken over the
     candidates, not the whole index: they only weigh one query's phrases against each other, and
@@ -201,79 +281,145 @@ def _bm25(query: Query, rows: list[tuple[int, str, str]]) -> dict[int, float]:
     }
 
 
-def _phrase_ids(query: Query, ids: list[int]) -> set[int]:
-    """Candidates holding the whole typed phrase, in title or body (hanzi phrases via bigrams)."""
+def _phrase_keys(query: Query, keys: list[tuple[str, int]], inside: set[int]) -> set[tuple[str, int]]:
+    """Candidates holding the whole typed phrase, in title or text (hanzi phrases via bigrams)."""
     from .text import bigrams, is_han
 
-    if len(query.terms) < 2 or not ids:
+    if len(query.terms) < 2 or not keys:
         return set()
     phrase = [[query.phrase], bigrams(query.phrase)] if is_han(query.phrase) else [query.terms]
+    items = [pk for kind, pk in keys if kind == ITEM]
+    replies = [pk for kind, pk in keys if kind == REPLY]
+    found: set[tuple[str, int]] = set()
     if connection.vendor == "sqlite":
-        expr = fts5_expr([phrase])
-        qs = FtsRow.objects.filter(
-            RawSQL("search_fts MATCH %s", [expr], output_field=models.BooleanField()), rowid__in=ids
-        ).values_list("rowid", flat=True)
-    else:
-        qs = SearchDoc.objects.filter(
-            RawSQL(
-                "search_searchdoc.document @@ to_tsquery('simple', %s)",
-                [tsquery_expr([phrase])],
-                output_field=models.BooleanField(),
-            ),
-            item_id__in=ids,
-        ).values_list("item_id", flat=True)
-    return set(qs)
+        text = fts5_expr([phrase])
+        for ids, columns in (
+            ([pk for pk in items if pk not in inside], SHARED_COLUMNS),
+            ([pk for pk in items if pk in inside], ALL_COLUMNS),
+        ):
+            if ids:
+                qs = FtsRow.objects.filter(
+                    RawSQL("search_fts MATCH %s", [f"{columns} : ({text})"], models.BooleanField()),
+                    rowid__in=ids,
+                ).values_list("rowid", flat=True)
+                found |= {(ITEM, pk) for pk in qs}
+        if replies:
+            qs = ReplyFtsRow.objects.filter(
+                RawSQL("search_reply_fts MATCH %s", [text], models.BooleanField()), rowid__in=replies
+            ).values_list("rowid", flat=True)
+            found |= {(REPLY, pk) for pk in qs}
+        return found
+    tsq = tsquery_expr([phrase])
+    for ids, column in (
+        ([pk for pk in items if pk not in inside], "document"),
+        ([pk for pk in items if pk in inside], "inside_document"),
+    ):
+        if ids:
+            qs = SearchDoc.objects.filter(
+                RawSQL(
+                    f"search_searchdoc.{column} @@ to_tsquery('simple', %s)", [tsq], models.BooleanField()
+                ),
+                item_id__in=ids,
+            ).values_list("item_id", flat=True)
+            found |= {(ITEM, pk) for pk in qs}
+    if replies:
+        qs = SearchReply.objects.filter(
+            RawSQL("search_searchreply.document @@ to_tsquery('simple', %s)", [tsq], models.BooleanField()),
+            case_id__in=replies,
+        ).values_list("case_id", flat=True)
+        found |= {(REPLY, pk) for pk in qs}
+    return found
 
 
 def search(user, raw: str, filters: Filters | None = None, now=None) -> Results:
-    """Visible matches of `raw` for `user`, best first."""
+    """Visible matches of `raw` for `user` (items and published feedback replies), best first."""
     query = Query(raw)
     results = Results(query)
     if query.empty or query.too_long:
         return results
-    visible = (filters or Filters()).apply(access.visible_items(user, now))
-    cands = _candidates(query, visible, access.reads_public_items_only(user))
-    results.truncated = len(cands) > CANDIDATES
-    cands = cands[:CANDIDATES]
-    scores = dict(cands)
-    docs = SearchDoc.objects.filter(item_id__in=list(scores))
-    if connection.vendor == "sqlite":
-        rows = list(docs.values_list("item_id", "title_tokens", "body_tokens"))
-        scores = _bm25(query, rows)
-    docs = docs.values_list("item_id", "org_id", "category", "year", "scope", "title_text")
+    filters = filters or Filters()
+    item_ids, inside = _item_candidates(query, user, filters, now)
+    reply_ids = _reply_candidates(query, user, filters, now)
+    results.truncated = len(item_ids) > CANDIDATES or len(reply_ids) > CANDIDATES
+    item_ids, reply_ids = item_ids[:CANDIDATES], reply_ids[:CANDIDATES]
+    rows, meta = [], {}
+    for pk, org_id, category, year, scope, title, t, b, a, i in SearchDoc.objects.filter(
+        item_id__in=item_ids
+    ).values_list(
+        "item_id", "org_id", "category", "year", "scope", "title_text",
+        "title_tokens", "body_tokens", "attach_tokens", "inside_tokens",
+    ):  # fmt: skip
+        body = f"{b} {a} {i}" if pk in inside else f"{b} {a}"
+        rows.append(((ITEM, pk), t, body))
+        meta[(ITEM, pk)] = (org_id, category, year, scope, title)
+    for pk, org_id, year, title, t, b in SearchReply.objects.filter(case_id__in=reply_ids).values_list(
+        "case_id", "org_id", "year", "title_text", "title_tokens", "body_tokens"
+    ):
+        rows.append(((REPLY, pk), t, b))
+        meta[(REPLY, pk)] = (org_id, None, year, None, title)
+    scores = _bm25(query, rows)
     hits = []
-    for pk, org_id, category, year, scope, title in docs:
-        # Tiers: whole phrase in the title, every term in the title, then the engine's score.
+    for key, (org_id, category, year, scope, title) in meta.items():
+        # Tiers: whole phrase in the title, every term in the title, then the score.
         score = (
             not (query.phrase and query.phrase in title),
             not all(t in title for t in query.terms),
             False,
-            scores[pk],
-            -pk,
+            scores[key],
+            -key[1],
         )
-        hits.append(Hit(pk, score, org_id, category, year, scope))
+        hits.append(Hit(key[0], key[1], score, org_id, category, year, scope))
     hits.sort(key=lambda h: h.score)
-    # Whole phrase in the body lifts an item above scattered words; checked on the leading window only,
+    # Whole phrase in the text lifts an item above scattered words; checked on the leading window only,
     # since a phrase test over every candidate costs as much as the search itself.
     window = hits[:PHRASE_WINDOW]
-    in_phrase = _phrase_ids(query, [h.item_id for h in window])
+    in_phrase = _phrase_keys(query, [h.key for h in window], inside)
     for h in window:
-        h.score = (*h.score[:2], h.item_id not in in_phrase and len(query.terms) > 1, *h.score[3:])
+        h.score = (*h.score[:2], h.key not in in_phrase and len(query.terms) > 1, *h.score[3:])
     window.sort(key=lambda h: h.score)
     results.hits = window + hits[PHRASE_WINDOW:]
     return results
 
 
+def page_rows(user, results: Results, page: int, now=None) -> list[tuple[str, object]]:
+    """(kind, object) of one page, in rank order, each read again through access (a second, cheap
+    check): items with their attachments (for snippets), replies with their organisation."""
+    keys = [h.key for h in results.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
+    found: dict[tuple[str, int], object] = {}
+    item_ids = [pk for kind, pk in keys if kind == ITEM]
+    if item_ids:
+        # Rows by primary key, each tested against visible_items: filtering visible_items by pk instead
+        # let SQLite walk its published-public index (about 100 ms at 1M items).
+        visible = access.visible_items(user, now)
+        items = (
+            DisclosureItem.objects.filter(pk__in=item_ids)
+            .filter(Exists(visible.filter(pk=OuterRef("pk"))))
+            .select_related("org")
+            .prefetch_related("attachments")
+        )
+        found.update(((ITEM, i.pk), i) for i in items)
+    reply_ids = [pk for kind, pk in keys if kind == REPLY]
+    if reply_ids:
+        replies = access.visible_replies(user).filter(pk__in=reply_ids).select_related("org")
+        found.update(((REPLY, c.pk), c) for c in replies)
+    return [(k[0], found[k]) for k in keys if k in found]
+
+
 def page_items(user, results: Results, page: int, now=None) -> list:
-    """The items of one page, in rank order, read again through access (a second, cheap check)."""
-    ids = [h.item_id for h in results.hits[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]]
-    # Rows by primary key, each tested against visible_items: filtering visible_items by pk instead
-    # let SQLite walk its published-public index (about 100 ms at 1M items).
-    visible = access.visible_items(user, now)
-    items = (
-        DisclosureItem.objects.filter(pk__in=ids)
-        .filter(Exists(visible.filter(pk=OuterRef("pk"))))
-        .select_related("org")
-    )
-    by_id = {i.pk: i for i in items}
-    return [by_id[i] for i in ids if i in by_id]
+    """The items of one page, in rank order (replies left out)."""
+    return [obj for kind, obj in page_rows(user, results, page, now) if kind == ITEM]
+
+
+def snippet_source(user, item, terms: list[str]) -> str:
+    """The text a result's snippet is cut from: the body, or else the first attachment the viewer may
+    read (access.visible_attachments) that holds a query word. An attachment kept inside never gives
+    text to a viewer who may not read it."""
+    from gongkai.lib.zhtext import normalize
+
+    body = item.plain_text()
+    if not terms or any(t in normalize(body) for t in terms):
+        return body
+    for attachment in access.visible_attachments(user, item):
+        if any(t in normalize(attachment.text[:20_000]) for t in terms):
+            return attachment.text[:20_000]
+    return body

@@ -1,6 +1,7 @@
 from django.db import models
 
 from gongkai.disclosure.models import DisclosureItem
+from gongkai.feedback.models import FeedbackCase
 
 
 class SearchDoc(models.Model):
@@ -25,8 +26,12 @@ class SearchDoc(models.Model):
     title_text = models.CharField(max_length=200)
     title_tokens = models.TextField()
     body_tokens = models.TextField()
-    # "public" for a published item meant for the public: lets search narrow anonymous candidates inside
-    # the index (the exact check is still access.visible_items).
+    # Text of the attachments that go with the item, and of those kept inside its organisation (R13):
+    # the latter is matched only for viewers access.inside_attachment_items lets read them.
+    attach_tokens = models.TextField(blank=True, default="")
+    inside_tokens = models.TextField(blank=True, default="")
+    # access.item_audience_tokens: lets search narrow candidates inside the index (the exact check is
+    # still access.visible_items).
     tags = models.CharField(max_length=40, blank=True, default="")
 
     def __str__(self) -> str:
@@ -42,6 +47,38 @@ class FtsRow(models.Model):
     class Meta:
         managed = False
         db_table = "search_fts"
+
+    def __str__(self) -> str:
+        return str(self.rowid)
+
+
+class SearchReply(models.Model):
+    """R18/R30: a published feedback reply as the full-text index sees it: the subject and the published
+    reply (both as the public reads them, the submitter's name and contact taken out), never the
+    submitter's own text or personal data. Dropped when the reply is unpublished."""
+
+    case = models.OneToOneField(
+        FeedbackCase, on_delete=models.CASCADE, primary_key=True, related_name="search_doc"
+    )
+    org_id = models.IntegerField(db_index=True)
+    org_path = models.CharField(max_length=255)
+    year = models.PositiveSmallIntegerField(null=True)
+    title_text = models.CharField(max_length=200)
+    title_tokens = models.TextField()
+    body_tokens = models.TextField()
+
+    def __str__(self) -> str:
+        return self.title_text
+
+
+class ReplyFtsRow(models.Model):
+    """The SQLite FTS5 table over SearchReply (migration 0005), read like FtsRow."""
+
+    rowid = models.IntegerField(primary_key=True, db_column="rowid")
+
+    class Meta:
+        managed = False
+        db_table = "search_reply_fts"
 
     def __str__(self) -> str:
         return str(self.rowid)

@@ -3,10 +3,11 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import engine, params
+from . import engine, index, params
 from .engine import PAGE_SIZE
 from .snippets import highlight, snippet
 
@@ -41,6 +42,34 @@ def _facet_groups(facets: dict, base: dict) -> list[dict]:
     return groups
 
 
+def result_rows(user, results, page: int) -> list[dict]:
+    """What each hit of one page shows: kind, link, marked title and snippet, and the object itself."""
+    terms = results.query.terms
+    rows = []
+    for kind, obj in engine.page_rows(user, results, page):
+        if kind == engine.ITEM:
+            rows.append(
+                {
+                    "kind": kind,
+                    "item": obj,
+                    "url": reverse("disclosure:detail", args=[obj.pk]),
+                    "title": highlight(obj.title, terms),
+                    "snippet": snippet(engine.snippet_source(user, obj, terms), terms),
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "kind": kind,
+                    "reply": obj,
+                    "url": reverse("feedback:public_reply", args=[obj.pk]),
+                    "title": highlight(index.reply_subject(obj), terms),
+                    "snippet": snippet(obj.published_reply, terms),
+                }
+            )
+    return rows
+
+
 @require_GET
 def search(request):
     p = params.parse(request.user, request.GET)
@@ -52,17 +81,9 @@ def search(request):
         if not ctx["message"]:
             pages = max(1, -(-results.total // PAGE_SIZE))
             page = min(p.page, pages)
-            terms = results.query.terms
             ctx.update(
                 results=results,
-                rows=[
-                    {
-                        "item": i,
-                        "title": highlight(i.title, terms),
-                        "snippet": snippet(i.plain_text(), terms),
-                    }
-                    for i in engine.page_items(request.user, results, page)
-                ],
+                rows=result_rows(request.user, results, page),
                 facets=_facet_groups(results.facets(), base),
                 page=page,
                 pages=pages,

@@ -244,6 +244,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("feedback:new", "GET"): fixed("/feedback/new/", everyone()),
     ("feedback:track", "GET"): fixed("/feedback/track/", everyone()),
     ("feedback:replies", "GET"): fixed("/feedback/replies/", everyone()),
+    # one published reply: the matrix's case is unpublished, so it reads as missing for everyone
+    ("feedback:public_reply", "GET"): on("case", "/feedback/replies/{o.case.pk}/", everyone(GONE)),
     ("applications:guide", "GET"): fixed("/apply/", everyone()),
     ("applications:new", "GET"): fixed("/apply/new/", page(default=OK)),
     ("applications:mine", "GET"): fixed("/apply/mine/", page(default=OK)),

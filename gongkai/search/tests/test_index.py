@@ -31,7 +31,7 @@ def test_publication_indexes_the_item_in_its_transaction(tree, publish):
     item = publish("关于换届选举工作的通知", "各党支部：定于下月召开党员大会。")
     doc = SearchDoc.objects.get(item=item)
     assert doc.state == State.PUBLISHED and doc.scope == Scope.PUBLIC and doc.org_path == tree.a.path
-    assert doc.tags == "public"
+    assert doc.tags == f"gkpublic gko{tree.a.pk}"
     assert ids(None, "换届选举") == [item.pk]
     assert ids(None, "党员大会") == [item.pk]
 
@@ -65,7 +65,7 @@ def test_revocation_and_termination_leave_public_results(tree, people):
     revoked = make_item(tree.a, title="撤销的评议结果", state=State.REVOKED, min_internal_days=0)
     terminated = make_item(tree.a, title="终止的评议结果", state=State.TERMINATED, min_internal_days=0)
     assert SearchDoc.objects.get(item=revoked).state == State.REVOKED
-    assert SearchDoc.objects.get(item=revoked).tags == ""  # no longer a public candidate
+    assert SearchDoc.objects.get(item=revoked).tags == f"gko{tree.a.pk}"  # no longer a public candidate
     assert SearchDoc.objects.get(item=terminated).state == State.TERMINATED
     assert ids(None, "评议结果") == []
     assert ids(people.member_a, "评议结果") == []
