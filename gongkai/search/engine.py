@@ -31,6 +31,7 @@ from .text import Query, fts5_expr, tsquery_expr
 CANDIDATES = 400
 PAGE_SIZE = 20
 PHRASE_WINDOW = 100
+SNIPPET_SOURCE_CHARS = 20_000  # of an attachment's text, looked at for a snippet
 # PostgreSQL: above this share of documents matching (planner estimate), walk the newest documents
 # instead of collecting matches from the GIN index.
 WALK_ABOVE = 0.3
@@ -411,15 +412,23 @@ def page_items(user, results: Results, page: int, now=None) -> list:
 
 
 def snippet_source(user, item, terms: list[str]) -> str:
-    """The text a result's snippet is cut from: the body, or else the first attachment the viewer may
-    read (access.visible_attachments) that holds a query word. An attachment kept inside never gives
-    text to a viewer who may not read it."""
+    """The text a result's snippet is cut from: the body, or the first attachment the viewer may read
+    (access.visible_attachments) that holds more of the query's words. An attachment kept inside never
+    gives text to a viewer who may not read it."""
     from gongkai.lib.zhtext import normalize
 
-    body = item.plain_text()
-    if not terms or any(t in normalize(body) for t in terms):
-        return body
+    def held(text: str) -> int:
+        norm = normalize(text)
+        return sum(1 for t in terms if t in norm)
+
+    best, best_held = item.plain_text(), None
+    if not terms:
+        return best
+    best_held = held(best)
     for attachment in access.visible_attachments(user, item):
-        if any(t in normalize(attachment.text[:20_000]) for t in terms):
-            return attachment.text[:20_000]
-    return body
+        if best_held == len(terms):
+            break
+        text = attachment.text[:SNIPPET_SOURCE_CHARS]
+        if (n := held(text)) > best_held:
+            best, best_held = text, n
+    return best
