@@ -91,14 +91,15 @@ def reindex(args):
 def doc_freq(term: str) -> int:
     from django.db import connection
 
-    from gongkai.search.engine import _candidates  # noqa: F401  (same expressions as the engine)
+    from gongkai.search.engine import SHARED_COLUMNS
     from gongkai.search.text import Query, fts5_expr, tsquery_expr
 
     q = Query(term)
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             cur.execute(
-                "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [fts5_expr(q.alternatives)]
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s",
+                [f"{SHARED_COLUMNS} : ({fts5_expr(q.alternatives)})"],
             )
         else:
             cur.execute(

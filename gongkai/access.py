@@ -924,15 +924,22 @@ def _org_token(org_id: int) -> str:
     return f"gko{org_id}"
 
 
-def item_audience_tokens(*, org_id: int, scope: str, state: str, has_inside: bool = False) -> str:
-    """The audience tokens of one indexed item (space-separated), from what R9/R10 read."""
+def item_audience_tokens(
+    *, org_id: int, scope: str, state: str, expires_at=None, has_inside: bool = False, now=None
+) -> str:
+    """The audience tokens of one indexed item (space-separated), from what R9/R10 read. An expired item
+    is no longer current (R10): only its organisation's readers keep it; the periodic job that records
+    the expiry re-indexes the item (until then the public token is a harmless superset)."""
+    from django.utils import timezone
+
     from gongkai.catalogue.models import Scope
     from gongkai.disclosure.models import State
 
     tokens = []
-    if state == State.PUBLISHED and scope == Scope.PUBLIC:
+    current = state == State.PUBLISHED and (expires_at is None or expires_at > (now or timezone.now()))
+    if current and scope == Scope.PUBLIC:
         tokens.append(AUDIENCE_PUBLIC)
-    elif state == State.PUBLISHED and scope == Scope.ALL_MEMBERS:
+    elif current and scope == Scope.ALL_MEMBERS:
         tokens.append(AUDIENCE_MEMBERS)
     # Everything else a viewer may read is tied to the item's own organisation: org_members, committee,
     # org_tree (members of it or below), supervised and case readers (of it or above).

@@ -417,11 +417,14 @@ def snippet_source(user, item, terms: list[str]) -> str:
     gives text to a viewer who may not read it."""
     from gongkai.lib.zhtext import normalize
 
+    from .index import item_text
+
     def held(text: str) -> int:
         norm = normalize(text)
         return sum(1 for t in terms if t in norm)
 
-    best, best_held = item.plain_text(), None
+    # The same text as item.plain_text(), without rendering plain Markdown (a third of the page's time).
+    best, best_held = item_text(item.reader_body(), item.body_format), None
     if not terms:
         return best
     best_held = held(best)

@@ -39,6 +39,7 @@ _FIELDS = (
     "published_body",
     "published_at",
     "body_format",
+    "expires_at",
 )
 
 _COLUMNS = (
@@ -104,7 +105,8 @@ def item_text(source: str, body_format: str) -> str:
 def _doc_values(row: tuple, attachments: list[tuple[str, bool]]) -> dict:
     """Index columns of one item from its `_FIELDS` values and its attachments' (text, kept inside)
     (pure: runs in worker processes too)."""
-    pk, org_id, org_path, category, scope, state, title, body, published_body, published_at, body_format = row
+    (pk, org_id, org_path, category, scope, state, title, body, published_body, published_at, body_format,
+     expires_at) = row  # fmt: skip
     # Readers get the masked text (R13): index exactly that, as text (no Markdown or HTML syntax).
     text = item_text(published_body or body, body_format)
     shared = "\n".join(t[:ATTACHMENT_CHARS] for t, inside in attachments if not inside and t)
@@ -124,7 +126,7 @@ def _doc_values(row: tuple, attachments: list[tuple[str, bool]]) -> dict:
         "attach_tokens": doc_tokens(shared) if shared else "",
         "inside_tokens": inside_tokens,
         "tags": access.item_audience_tokens(
-            org_id=org_id, scope=scope, state=state, has_inside=bool(inside_tokens)
+            org_id=org_id, scope=scope, state=state, expires_at=expires_at, has_inside=bool(inside_tokens)
         ),
     }
 

@@ -80,11 +80,15 @@ def test_expired_short_term_item_leaves_results_and_settling_updates_the_index(t
         tree.a, title="拟发展对象公示", body="公示期七天。", catalogue_item=rule, state=State.PUBLISHED
     )
     assert ids(None, "发展对象") == [item.pk]
+    assert SearchDoc.objects.get(item=item).tags == f"gkpublic gko{tree.a.pk}"
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert ids(None, "发展对象") == []  # visibility is computed on read, before any job runs
         actions.settle_visibility()
         assert SearchDoc.objects.filter(item=item).exists()  # ended items stay for staff
+        # No longer a candidate for the public (issue 17: common words whose matches have all expired).
+        assert SearchDoc.objects.get(item=item).tags == f"gko{tree.a.pk}"
         assert ids(None, "发展对象") == []
+        assert ids(staff(tree.a, Role.CLERK), "发展对象") == [item.pk]
 
 
 def test_the_index_holds_the_masked_text_readers_get(tree, people):
