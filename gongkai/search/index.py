@@ -374,7 +374,13 @@ _PG_INDEXES = {
 
 def _postgres_rebuild(batch: int, jobs: int, progress) -> int:
     # Updating three GIN indexes row by row costs more than building them once from the loaded table.
-    # Searches meanwhile scan instead of using the index: slower, never wrong.
+    # Searches meanwhile scan instead of using the index: slower, never wrong. (Inside a caller's
+    # transaction, e.g. the demo loader's, the indexes stay: few rows, and pending constraint checks
+    # forbid CREATE INDEX there.)
+    if connection.in_atomic_block:
+        total = _rebuild_docs(batch, jobs, progress, None)
+        _sql(["ANALYZE search_searchdoc"])
+        return total
     _sql([f"DROP INDEX IF EXISTS {name}" for name in _PG_INDEXES])
     try:
         total = _rebuild_docs(batch, jobs, progress, None)
