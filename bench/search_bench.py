@@ -79,10 +79,14 @@ def reindex(args):
         return None
     print(f"reindex starts ({load()})")
     started, cpu = time.monotonic(), cpu_seconds()
-    n = index.rebuild(
-        jobs=args.jobs,
-        progress=lambda n: n % 100_000 == 0 and print(f"  indexed {n} at {time.monotonic() - started:.0f}s"),
-    )
+    shown = [0]
+
+    def progress(n):
+        if n // 100_000 > shown[0]:
+            shown[0] = n // 100_000
+            print(f"  indexed {n} at {time.monotonic() - started:.0f}s", flush=True)
+
+    n = index.rebuild(jobs=args.jobs, progress=progress)
     took = time.monotonic() - started
     print(f"reindex ends ({load()}), CPU {cpu_seconds() - cpu:.0f}s (this process and its workers)")
     return n, took

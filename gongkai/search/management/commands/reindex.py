@@ -15,8 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, batch, jobs, **options):
         started = time.monotonic()
 
+        shown = [0]
+
         def progress(n):
-            if n % (batch * 50) == 0:
+            if n // 100_000 > shown[0]:
+                shown[0] = n // 100_000
                 self.stdout.write(f"已索引 {n} 条…")
 
         total = index.rebuild(batch=batch, jobs=jobs, progress=progress)
