@@ -190,15 +190,21 @@ _GIN_PLAN = {
 
 @contextmanager
 def _pg_settings(cur_settings: dict[str, str]):
-    """Planner settings for the statements inside, restored after (also inside a caller's transaction)."""
+    """Planner settings for the statements inside, restored after (also inside a caller's transaction);
+    one statement to set them, one to restore."""
+    names = list(cur_settings)
     with transaction.atomic(), connection.cursor() as cur:
-        before = {}
-        for name, value in cur_settings.items():
-            cur.execute("SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value])
-            before[name] = cur.fetchone()[0]
+        cur.execute(
+            "SELECT "
+            + ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, true)"] * len(names)),
+            [*names, *(x for n in names for x in (n, cur_settings[n]))],
+        )
+        before = cur.fetchone()[: len(names)]
         yield cur  # on an error the savepoint's rollback restores them
-        for name, value in before.items():
-            cur.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cur.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [x for n, v in zip(names, before, strict=True) for x in (n, v)],
+        )
 
 
 def _pg_candidates(column: str, tsq: str, audience: list[str] | None, visible) -> list[tuple[int, float]]:
