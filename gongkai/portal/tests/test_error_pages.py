@@ -47,3 +47,14 @@ def test_line_breaks_in_input_cannot_forge_audit_lines(db):
     record(action="feedback.submit", data={"subject": "正常\nauth.login ok admin\r\nx"})
     (stored,) = AuditEntry.objects.values_list("data", flat=True)
     assert "\n" not in stored["subject"] and "\r" not in stored["subject"]
+
+
+def test_no_page_shows_template_syntax(client, tree, people):
+    """A template comment written over two lines ({# … #} is one line only) shows up on every page."""
+    from gongkai.disclosure.tests.factories import published_item
+
+    item = published_item(tree.a, min_internal_days=0)
+    client.force_login(people.clerk_a)
+    for url in ("/", "/orgs/TA/board/", f"/items/{item.pk}/", "/member/", "/work/"):
+        html = client.get(url).content.decode()
+        assert "{#" not in html and "{%" not in html and "{{" not in html, url
