@@ -10,6 +10,7 @@ is 400 (403 when the policy refuses), `{"detail"}` in the user's language; write
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -168,14 +169,20 @@ def _version_detail(v: CatalogueVersion) -> dict:
     return {**_version_out(v, len(items)), "items": [item_out(i) for i in items]}
 
 
+def _counted_versions():
+    """Versions newest first with their item counts: one query for a list, not one per version."""
+    return CatalogueVersion.objects.annotate(item_count=Count("items")).order_by("-number")
+
+
 def _catalogue_out(c: Catalogue) -> dict:
+    """`c` with its versions prefetched from _counted_versions()."""
     return {
         "id": c.pk,
         "name": c.name,
         "owner_code": c.owner.code,
         "owner_name": c.owner.name,
         "filing_body": c.filing_body,
-        "versions": [_version_out(v) for v in c.versions.order_by("-number")],
+        "versions": [_version_out(v, v.item_count) for v in c.versions.all()],
     }
 
 
@@ -207,7 +214,7 @@ def _label(name: str) -> str:
 @router.get("", response=list[EditableCatalogueOut], summary="我可以修订的公开目录及其版本")
 def catalogues(request):
     rows = access.editable_catalogues(_user(request)).select_related("owner").order_by("owner__path", "pk")
-    return [_catalogue_out(c) for c in rows]
+    return [_catalogue_out(c) for c in rows.prefetch_related(Prefetch("versions", _counted_versions()))]
 
 
 @router.post("", response={201: EditableCatalogueOut}, summary="制定公开目录（目录制定单位）")
@@ -217,13 +224,16 @@ def create_catalogue(request, payload: CatalogueIn):
     if owner is None:
         raise Http404
     catalogue = actions.create_catalogue(owner, name=payload.name, filing_body=payload.filing_body, by=user)
+    catalogue = Catalogue.objects.prefetch_related(Prefetch("versions", _counted_versions())).get(
+        pk=catalogue.pk
+    )
     return Status(201, _catalogue_out(catalogue))
 
 
 @router.get("/{id:catalogue_id}/versions", response=list[CatalogueVersionOut], summary="目录的各个版本")
 def versions(request, catalogue_id: int):
     catalogue = _catalogue(request, catalogue_id)
-    return [_version_out(v) for v in catalogue.versions.order_by("-number")]
+    return [_version_out(v, v.item_count) for v in _counted_versions().filter(catalogue=catalogue)]
 
 
 @router.post(
