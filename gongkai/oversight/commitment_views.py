@@ -78,11 +78,10 @@ def detail(request, pk):
     user, state = request.user, commitment.state
     can = {
         "edit": access.can(user, "commitment.edit", commitment),
-        "submit": state == CommitmentState.DRAFT and access.can(user, "commitment.submit", commitment),
+        "submit": access.can(user, "commitment.submit", commitment),  # the rules of edit and send_back
         "review": state == CommitmentState.SUBMITTED and access.can(user, "commitment.review", commitment),
         "approve": state == CommitmentState.REVIEWED and access.can(user, "commitment.approve", commitment),
-        "send_back": state in (CommitmentState.SUBMITTED, CommitmentState.REVIEWED)
-        and access.can(user, "commitment.send_back", commitment),
+        "send_back": access.can(user, "commitment.send_back", commitment),  # hold the state themselves
     }
     on_board = None
     if state != CommitmentState.PUBLISHED:
