@@ -16,6 +16,7 @@ DURATION=${BENCH_DURATION:-15}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 PORT=${BENCH_PORT:-8100}
 SEED=${BENCH_SEED:-1}
+# BENCH_PAGES="H H_auth member_item": only these pages (names as in the table); all when unset.
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 export GONGKAI_VAR_DIR=$OUT/var
 export DEBUG=0 DB_CONN_MAX_AGE=600 LOG_LEVEL=ERROR
@@ -81,6 +82,7 @@ PAGES=(
 rm -f "$OUT"/*.wrk
 for page in "${PAGES[@]}"; do
     IFS='|' read -r name url cookie <<<"$page"
+    [ -z "${BENCH_PAGES:-}" ] || [[ " $BENCH_PAGES " == *" $name "* ]] || continue
     header=()
     [ -z "$cookie" ] || header=(-H "Cookie: $cookie")
     status=$(curl -s -o /dev/null -w '%{http_code}' "${header[@]}" "$url")

@@ -112,7 +112,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gongkai.portal.middleware.RequestBodyMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "gongkai.accounts.second_factor.CachedOTPMiddleware",
     "gongkai.accounts.session.AbsoluteSessionLimitMiddleware",
     "gongkai.accounts.second_factor.StaffSecondFactorMiddleware",
     "gongkai.accounts.session.PrivatePagesMiddleware",

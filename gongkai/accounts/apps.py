@@ -5,6 +5,7 @@ class AccountsConfig(AppConfig):
     name = "gongkai.accounts"
 
     def ready(self):
-        from . import backends, session  # noqa: F401  (session registers the login signal)
+        from . import backends, second_factor, session  # noqa: F401  (session registers the login signal)
 
         backends.connect_signals()
+        second_factor.connect_signals()

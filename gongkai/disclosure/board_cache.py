@@ -78,12 +78,44 @@ def _seconds(now, moments) -> int:
     return seconds
 
 
+def _request_generation(request) -> str:
+    # Read once per request, before anything is checked or built: a change committed meanwhile
+    # orphans what the request stores.
+    generation = getattr(request, "_body_generation", None)
+    if generation is None:
+        generation = request._body_generation = _generation(ALL)
+    return generation
+
+
+def _body_key(request, audience: str) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"body:{_request_generation(request)}:{audience}:{get_language()}:{path}"
+
+
+def frame(request, pk, load):
+    """An item page's frame (what decides its audience class, and its title), `load()`ed once per
+    generation. Not a visibility answer: only a key to look the body up by."""
+    key = f"frame:{_request_generation(request)}:{pk}"
+    found = caches["pages"].get(key)
+    if found is None:
+        found = load()
+        if found is not None:
+            caches["pages"].set(key, found, MAX_SECONDS)
+    return found
+
+
+def cached_body(request, audience: str) -> str | None:
+    """The body already built for `audience`, if any. A body is stored only after the page's access
+    check let a reader of that class in, and lives no longer than that answer: the generation (any
+    state change) and the next visibility moment end it. So a hit is the check's own answer for every
+    reader of the class (access.audience), and the page may skip asking again."""
+    return caches["pages"].get(_body_key(request, audience))
+
+
 def body(request, audience: str, now, build, moments) -> str:
     """The page's body for every reader of `audience`: `build()` once per generation, kept until the
     earliest of `moments()` still ahead (a visibility moment changes what the class reads)."""
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    # The generation is read before the body is built: a change committed meanwhile orphans the entry.
-    key = f"body:{_generation(ALL)}:{audience}:{get_language()}:{path}"
+    key = _body_key(request, audience)
     html = caches["pages"].get(key)
     if html is None:
         html = build()

@@ -1,7 +1,6 @@
 """R29 / issue 11.4: the staff workbench, fed by one to-do provider per app. The page, the header
 badge and the daily digest are all built from `todos_for`."""
 
-from collections import Counter
 from datetime import date
 
 from django.core.cache import caches
@@ -30,32 +29,41 @@ def todos_for(user, on: date | None = None) -> list[Todo]:
     return ordered(rows, on, due_soon_limit(on))
 
 
-def todos_now(user, on: date) -> list[Todo]:
-    """`todos_for`, kept while nothing changed (issue 17.1: a workbench read costs one query). Every
-    change that moves a to-do is an action, and every action appends to the audit chain in its
-    transaction: the chain's length and the day (which turns due dates overdue) name the state.
-    A minute at most, like the badge, for anything that changes otherwise."""
-    key = f"todos:{user.pk}:{on.isoformat()}:{chain_length()}"
-    rows = caches["pages"].get(key)
-    if rows is None:
-        rows = todos_for(user, on)
-        caches["pages"].set(key, rows, TTL)
-    return rows
+def _state(request, on: date) -> str:
+    """What names the user's to-dos (issue 17.1). Every change that moves a to-do is an action, and
+    every action appends to the audit chain in its transaction: the chain's length and the day (which
+    turns due dates overdue) name the state. Read once per request: the page and its badge agree."""
+    state = getattr(request, "_todo_state", None)
+    if state is None:
+        state = request._todo_state = f"{request.user.pk}:{on.isoformat()}:{chain_length()}"
+    return state
 
 
-def sections(rows: list[Todo], on: date) -> Counter:
-    """How many rows of each urgency (DECIDE, OVERDUE, DUE_SOON, LATER)."""
-    soon = due_soon_limit(on)
-    return Counter(t.urgency(on, soon) for t in rows)
+def kept(request, on: date, name: str, build):
+    """`build()` once per to-do state (a minute at most, like the badge, for anything that changes
+    otherwise): the list, its count, the page's rendered body."""
+    key = f"{name}:{_state(request, on)}"
+    value = caches["pages"].get(key)
+    if value is None:
+        value = build()
+        caches["pages"].set(key, value, TTL)
+    return value
 
 
-def todo_count(user) -> int:
+def todos_now(request, on: date) -> list[Todo]:
+    """`todos_for`, kept while nothing changed: a workbench read costs one query."""
+    return kept(request, on, "todos", lambda: todos_for(request.user, on))
+
+
+def todo_count(request) -> int:
     """The header badge: the workbench's own count, so both change together after an action."""
+    user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not access.is_staff(user):
         return 0
-    return len(todos_now(user, timezone.localdate()))
+    on = timezone.localdate()
+    return kept(request, on, "todo-count", lambda: len(todos_now(request, on)))
 
 
 def todo_count_context(request):
     """Context processor: the workbench badge beside the user's name on every page."""
-    return {"todo_count": todo_count(getattr(request, "user", None))}
+    return {"todo_count": todo_count(request)}

@@ -11,7 +11,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.audit.models import AuditEntry
-from gongkai.conftest import PASSWORD, UserFactory, grant, login_without_second_factor
+from gongkai.conftest import PASSWORD, UserFactory, grant, login_without_second_factor, pass_second_factor
 from gongkai.orgs.models import Role
 
 
@@ -109,6 +109,17 @@ def test_reset_makes_the_user_enrol_again(client, clerk):
     login_without_second_factor(client, clerk)
     assert client.get("/work/")["Location"].startswith("/accounts/second-factor/enrol/")
     assert AuditEntry.objects.filter(action="account.second_factor_reset", object_id=str(clerk.pk)).exists()
+
+
+def test_a_reset_ends_a_verified_session_at_once_though_devices_are_cached(client, clerk):
+    """Issue 17.1: the session's verified device is read from the shared cache; a reset drops it."""
+    login_without_second_factor(client, clerk)
+    pass_second_factor(client, clerk)
+    assert client.get("/work/").status_code == 200
+    assert client.get("/work/").status_code == 200  # now from the cache
+    call_command("reset_second_factor", clerk.username)
+    page = client.get("/work/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/second-factor/enrol/")
 
 
 def test_demo_staff_share_the_published_key_only_when_enabled(db, settings):

@@ -101,3 +101,32 @@ def test_the_cached_page_chrome_follows_each_readers_roles(tree, people):
     anonymous = _page(None, "/orgs/TA/board/")[1]
     assert staff_nav not in anonymous and "党员专区" not in anonymous
     assert staff_nav in _page(people.clerk_a, "/orgs/TA/board/")[1]
+
+
+def test_a_second_reader_of_the_class_gets_the_item_page_without_the_check_and_a_revocation_ends_it(
+    tree, people
+):
+    """The body already built for the class is the check's own answer (board_cache.cached_body): the
+    next reader of the class is served without reading the item; any state change ends that answer."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongkai.disclosure import actions
+    from gongkai.disclosure.models import ChangeRequest
+    from gongkai.disclosure.tests.factories import owner_of_catalogue
+
+    item = published_item(tree.a, Scope.ORG_MEMBERS, title=INSIDE)
+    detail = f"/items/{item.pk}/"
+    assert INSIDE in _page(people.member_a, detail)[1]
+    second = Client()
+    second.force_login(UserFactory_in(tree.a))
+    second.get("/member/")  # the session, the user and the roles now in the shared cache
+    with CaptureQueriesContext(connection) as queries:
+        html = second.get(detail).content.decode()
+    assert INSIDE in html
+    assert not [q for q in queries.captured_queries if "disclosure_disclosureitem" in q["sql"]]
+
+    change = actions.request_change(item, by=item.author, kind=ChangeRequest.Kind.REVOKE, reason="内容有误。")
+    actions.decide_change(change, by=owner_of_catalogue(tree.a), approve=True)
+    html = second.get(detail).content.decode()
+    assert "已撤销" in html and "本期党费收缴情况" not in html
