@@ -1,8 +1,10 @@
 """Write audit entries: in the caller's transaction, after the change they record."""
 
+import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -126,13 +128,27 @@ def record(
         entry.save()
         head.sequence, head.hash = entry.sequence, entry.hash
         head.save(update_fields=["sequence", "hash"])
+        _appended()
     return entry
 
 
-def chain_length() -> int:
-    """How many entries the chain holds: it grows with every committed action (each appends its
-    entry in its own transaction), so it names the state of everything actions change."""
-    return ChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0
+STATE_KEY = "audit:state"
+
+
+def state() -> str:
+    """A name for the state of everything actions change, read from the shared cache (no query): every
+    action appends to the chain in its transaction, and each append starts a new name, at once and
+    again at commit (a reader between the two cannot keep what it read before the commit)."""
+    value = cache.get(STATE_KEY)
+    if value is None:
+        cache.add(STATE_KEY, secrets.token_hex(8), None)
+        value = cache.get(STATE_KEY)
+    return value
+
+
+def _appended() -> None:
+    cache.set(STATE_KEY, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(STATE_KEY, secrets.token_hex(8), None))
 
 
 def record_denial(*, action: str, obj=None, actor=None) -> None:

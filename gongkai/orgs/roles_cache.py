@@ -9,7 +9,7 @@ commit, so a worker that read the old rows just before the commit cannot keep th
 import hashlib
 import secrets
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 GEN_KEY = "roles:gen"
@@ -28,12 +28,10 @@ def memberships(user) -> list:
     """The user's memberships with their organisations (what `access` decides from)."""
     from .models import Membership
 
-    key = f"roles:{_generation()}:{user.pk}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(Membership.objects.filter(user=user).select_related("org"))
-        cache.set(key, rows, TTL)
-    return rows
+    return _kept(
+        f"roles:{_generation()}:{user.pk}",
+        lambda: list(Membership.objects.filter(user=user).select_related("org")),
+    )
 
 
 def organisation(code: str):
@@ -41,12 +39,22 @@ def organisation(code: str):
     from .models import Organisation
 
     key = f"org:{_generation()}:{hashlib.sha256(code.encode()).hexdigest()}"
-    org = cache.get(key)
-    if org is None:
-        org = Organisation.objects.filter(code=code).first()
-        if org is not None:
-            cache.set(key, org, TTL)
-    return org
+    return _kept(key, Organisation.objects.filter(code=code).first)
+
+
+def _kept(key: str, load):
+    """`load()` once per generation: in this process's memory (the key names the generation, so a
+    change starts afresh), else from the shared cache, else the database. None is not kept."""
+    value = caches["pages"].get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = load()
+            if value is None:
+                return None
+            cache.set(key, value, TTL)
+        caches["pages"].set(key, value, TTL)
+    return value
 
 
 def changed() -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongkai import access
 from gongkai.applications.todos import todos as application_todos
-from gongkai.audit.log import chain_length
+from gongkai.audit import log as audit_log
 from gongkai.disclosure.todos import todos as disclosure_todos
 from gongkai.feedback.todos import todos as feedback_todos
 from gongkai.lib.todos import Todo, ordered
@@ -31,11 +31,11 @@ def todos_for(user, on: date | None = None) -> list[Todo]:
 
 def _state(request, on: date) -> str:
     """What names the user's to-dos (issue 17.1). Every change that moves a to-do is an action, and
-    every action appends to the audit chain in its transaction: the chain's length and the day (which
-    turns due dates overdue) name the state. Read once per request: the page and its badge agree."""
+    every action appends to the audit chain (audit.log.state names it) and the day turns due dates
+    overdue. Read once per request: the page and its badge agree."""
     state = getattr(request, "_todo_state", None)
     if state is None:
-        state = request._todo_state = f"{request.user.pk}:{on.isoformat()}:{chain_length()}"
+        state = request._todo_state = f"{request.user.pk}:{on.isoformat()}:{audit_log.state()}"
     return state
 
 

@@ -1,7 +1,8 @@
-"""The page chrome's one personal piece that every page pays for: the language links, which carry
-the current address back (issue 17.3: built from a list made once, not three reversals a page)."""
+"""The page chrome's personal pieces that every page pays for (issue 17.3): the language links, which
+carry the current address back, and the account box's links; each made once per process, not
+reversed and formatted again on every page."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django import template
 from django.conf import settings
@@ -24,13 +25,28 @@ def _languages(prefix: str) -> tuple:
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    current = get_language()
-    query = "?" + urlencode({"next": context["request"].get_full_path()})
+    return _language_links(get_language(), context["request"].get_full_path(), get_script_prefix())
+
+
+@lru_cache(maxsize=1024)  # the addresses readers are on; any other is simply built again
+def _language_links(current: str, path: str, prefix: str) -> str:
+    query = "?" + urlencode({"next": path})
     return format_html_join(
         "",
         '<a href="{}{}" lang="{}"{}>{}</a>',
         (
             (url, query, code, mark_safe(' aria-current="true"') if code == current else "", name)
-            for code, name, url in _languages(get_script_prefix())
+            for code, name, url in _languages(prefix)
         ),
     )
+
+
+@register.simple_tag
+def route(name: str) -> str:
+    """`{% url name %}` for a pattern without arguments, reversed once per process."""
+    return _route(name, get_script_prefix())
+
+
+@cache
+def _route(name: str, prefix: str) -> str:
+    return reverse(name)
