@@ -1516,6 +1516,17 @@ def _leading_group_edit(g: _Grants, committee: Organisation) -> bool:
     return _is_superuser(g) or Role.INSPECTOR in g.roles_at(committee)
 
 
+@rule("site.edit")
+def _site_edit(g: _Grants, obj=None) -> bool:
+    """Issue 14: the site's identity (name, host organisation, organiser) is the superuser's alone."""
+    return _is_superuser(g)
+
+
+def can_edit_site(user) -> bool:
+    """Whether the site information page is the user's: no query beyond the grants."""
+    return _is_superuser(_grants(user))
+
+
 def can_manage_orgs(user) -> bool:
     """Whether the management pages are the user's (for the navigation): no query beyond the grants."""
     g = _grants(user)

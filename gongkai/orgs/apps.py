@@ -5,6 +5,7 @@ class OrgsConfig(AppConfig):
     name = "gongkai.orgs"
 
     def ready(self):
-        from . import roles_cache
+        from . import roles_cache, site
 
         roles_cache.connect_signals()
+        site.connect_signals()

@@ -242,3 +242,22 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.file_name}"
+
+
+class SiteProfile(models.Model):
+    """The site's identity (issue 14): the committee that runs it (主办单位), its name and the office
+    that runs it day to day (承办). One row; address and phone are the host organisation's own. Read
+    through orgs/site.py (cached), changed through orgs.actions.save_site_profile only."""
+
+    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("主办单位"))
+    name = models.CharField(_("网站名称"), max_length=50, blank=True)
+    organiser = models.CharField(_("承办单位"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("网站信息")
+        verbose_name_plural = _("网站信息")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_site_profile")]
+
+    def __str__(self) -> str:
+        return self.name or self.host.name

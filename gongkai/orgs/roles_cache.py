@@ -24,6 +24,11 @@ def _generation() -> str:
     return value
 
 
+def generation() -> str:
+    """The current generation: it changes with every write of a membership or an organisation."""
+    return _generation()
+
+
 def memberships(user) -> list:
     """The user's memberships with their organisations (what `access` decides from)."""
     from .models import Membership
