@@ -56,3 +56,19 @@ class LeadingGroupForm(forms.Form):
     title = forms.CharField(label=_("职务"), max_length=100, required=False)
     position = forms.ChoiceField(label=_("组内职务"), choices=LeadingGroupMember.Position.choices)
     order = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, initial=0, required=False)
+
+
+class SiteProfileForm(forms.Form):
+    host = forms.ChoiceField(label=_("主办单位"), help_text=_("运行本网站的党委（党工委）"))
+    name = forms.CharField(
+        label=_("网站名称"),
+        max_length=50,
+        required=False,
+        help_text=_("留空时由主办单位的简称（或名称）加“党务公开网”组成"),
+    )
+    organiser = forms.CharField(
+        label=_("承办单位"),
+        max_length=100,
+        required=False,
+        help_text=_("例如：某某街道党务公开工作领导小组办公室"),
+    )

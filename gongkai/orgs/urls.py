@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.org_new, name="new_root"),
+    path("site/", views.site_profile, name="site"),
     path("import/", import_views.index, name="import"),
     path("import/<id:pk>/", import_views.preview, name="import_preview"),
     path("import/<id:pk>/apply/", import_views.apply, name="import_apply"),

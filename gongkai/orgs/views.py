@@ -16,8 +16,17 @@ from gongkai.accounts.models import User
 from gongkai.lib import spreadsheet
 
 from . import actions
-from .forms import AccountForm, CloseForm, GrantForm, LeadingGroupForm, MoveForm, OrgEditForm, OrgForm
-from .models import LeadingGroupMember, Level, Membership, Organisation, Role
+from .forms import (
+    AccountForm,
+    CloseForm,
+    GrantForm,
+    LeadingGroupForm,
+    MoveForm,
+    OrgEditForm,
+    OrgForm,
+    SiteProfileForm,
+)
+from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SiteProfile
 from .tree import nest
 
 
@@ -73,6 +82,7 @@ def index(request):
             "tree": nest(orgs),
             "count": len(orgs),
             "can_create_root": access.can(request.user, "org.create_root"),
+            "can_edit_site": access.can_edit_site(request.user),
         },
     )
 
@@ -371,4 +381,38 @@ def leading_group(request, code):
         request,
         "orgs/leading_group.html",
         {"committee": committee, "members": members, "form": form, "editing": editing},
+    )
+
+
+@login_required
+def site_profile(request):
+    """Issue 14: the site's name, host organisation and organiser, set by the superuser."""
+    if not access.can_edit_site(request.user):
+        raise Http404
+    profile = SiteProfile.objects.select_related("host").filter(pk=1).first()
+    committees = list(
+        access.managed_orgs(request.user)
+        .filter(level=Level.COMMITTEE, closed_on__isnull=True)
+        .order_by("path")
+    )
+    initial = (
+        {"host": profile.host.code, "name": profile.name, "organiser": profile.organiser} if profile else {}
+    )
+    form = SiteProfileForm(request.POST or None, initial=initial)
+    form.fields["host"].choices = [("", "—")] + [(o.code, "　" * (o.depth - 1) + o.name) for o in committees]
+    if request.method == "POST" and form.is_valid():
+        host = next((o for o in committees if o.code == form.cleaned_data["host"]), None)
+        try:
+            actions.save_site_profile(
+                host, name=form.cleaned_data["name"], organiser=form.cleaned_data["organiser"], by=request.user
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _("网站信息已保存。"))
+            return redirect("orgs:site")
+    return render(
+        request,
+        "orgs/site.html",
+        {"form": form, "profile": profile, "committees": committees},
     )
