@@ -18,6 +18,7 @@ import secrets
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
@@ -170,10 +171,18 @@ def _organisation_saved(sender, instance, **kwargs):
     invalidate(instance.pk)
 
 
+def _site_profile_saved(sender, **kwargs):
+    # The site's name, host and address are in every page's header and footer (issue 14).
+    invalidate(ALL)
+    transaction.on_commit(lambda: invalidate(ALL))
+
+
 def connect_signals() -> None:
     from django.db.models.signals import post_delete, post_save
 
-    from gongkai.orgs.models import Organisation
+    from gongkai.orgs.models import Organisation, SiteProfile
 
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="board_cache_org_saved")
     post_delete.connect(_organisation_saved, sender=Organisation, dispatch_uid="board_cache_org_deleted")
+    post_save.connect(_site_profile_saved, sender=SiteProfile, dispatch_uid="board_cache_site_saved")
+    post_delete.connect(_site_profile_saved, sender=SiteProfile, dispatch_uid="board_cache_site_deleted")

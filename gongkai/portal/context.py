@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.core.cache import cache
 
 from gongkai import access
+from gongkai.orgs import site as site_info
 from gongkai.orgs.models import Role
 
 
@@ -15,10 +15,13 @@ def site(request):
         "can_edit_catalogues": user is not None and access.can_edit_catalogues(user),
     }
     signed_in = user is not None and user.is_authenticated
+    # The site's identity (issue 14), from the shared cache; its version keys base.html's cached chrome.
+    profile = site_info.info()
     return {
         **flags,
         "nav_flags": "".join("1" if v else "0" for v in (signed_in, *flags.values())),
-        "SITE_NAME": settings.SITE_NAME,
+        "SITE_NAME": site_info.name(profile),
+        "site_profile": profile,
         "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
         "is_demo": cache.get_or_set("gongkai:is_demo", _is_demo, 300),
     }

@@ -24,7 +24,11 @@ def home(request):
         .select_related("org")
         .order_by("-published_at")[:10]
     )
-    return render(request, "portal/home.html", {"top_orgs": orgs, "latest": latest})
+    return render(
+        request,
+        "portal/home.html",
+        {"top_orgs": orgs, "latest": latest, "can_edit_site": access.can_edit_site(request.user)},
+    )
 
 
 def guide(request):
