@@ -233,7 +233,16 @@ LOGIN_URL = "accounts:login"
 # API tokens expire; `gongkai create_token --days N` overrides this default.
 API_TOKEN_DAYS = env_int("GONGKAI_API_TOKEN_DAYS", 90)
 # SECURITY.md 7: staff roles verify a TOTP code (or a recovery code) after the password.
-OTP_TOTP_ISSUER = os.environ.get("GONGKAI_SITE_NAME", "集里街道党务公开网")
+# The issuer the authenticator app shows: the site's name, which the office sets (orgs/site.py).
+
+
+def _totp_issuer(device) -> str:
+    from gongkai.orgs.site import name
+
+    return name()
+
+
+OTP_TOTP_ISSUER = _totp_issuer
 # Demo only: load_demo gives the demo's staff logins one published TOTP key (see README).
 DEMO_SECOND_FACTOR = env_bool("GONGKAI_DEMO_SECOND_FACTOR", DEBUG)
 if DEMO_SECOND_FACTOR and PRODUCTION:
@@ -326,7 +335,6 @@ FEEDBACK_PERSONAL_DATA_DAYS = env_int("FEEDBACK_PERSONAL_DATA_DAYS", 365)
 # and applicants' description and purpose this many days after the answer.
 APPLICATION_PERSONAL_DATA_DAYS = env_int("APPLICATION_PERSONAL_DATA_DAYS", 365)
 
-SITE_NAME = os.environ.get("GONGKAI_SITE_NAME", "集里街道党务公开网")
 SITE_URL = os.environ.get("GONGKAI_SITE_URL", "http://127.0.0.1:8000")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,6 +7,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gongkai.orgs.site import name as site_name
+
 from .models import Notification
 
 log = logging.getLogger("gongkai.notifications")
@@ -19,7 +21,7 @@ def _absolute(url: str) -> str:
 def _send(user, title: str, body: str, url: str) -> None:
     text = body + (f"\n\n{_absolute(url)}" if url else "")
     try:
-        send_mail(f"[{settings.SITE_NAME}] {title}", text, None, [user.email])
+        send_mail(f"[{site_name()}] {title}", text, None, [user.email])
     except Exception:  # mail is a courtesy: the in-app notification already exists
         log.exception("email to user %s failed", user.pk)
 
@@ -63,7 +65,7 @@ def email_on_commit(address: str, title: str, body: str = "", url: str = "") -> 
     def deliver():
         try:
             send_mail(
-                f"[{settings.SITE_NAME}] {title}",
+                f"[{site_name()}] {title}",
                 body + (f"\n\n{_absolute(url)}" if url else ""),
                 None,
                 [address],

@@ -7,12 +7,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SectorType
+from .actions import save_site_profile
+from .models import LeadingGroupMember, Level, Membership, Organisation, Role, SectorType, SiteProfile
 
 DEMO_PASSWORD = "Gongkai@2026"
 
 ROOT = ("LYSW", "中共浏阳市委员会", Level.COMMITTEE, "")
 STREET = ("JLJD", "中共集里街道工作委员会", Level.COMMITTEE, "")
+STREET_ADDRESS, STREET_PHONE = "湖南省长沙市浏阳市集里街道", "0731-83000000"
+# The site's information, as the plan's website reads (header and footer).
+SITE = {"name": "集里街道党务公开网", "organiser": "集里街道党务公开工作领导小组办公室"}
 # (code, name, level, sector type, children)
 BRANCHES = [
     ("JLJD-JW", "集里街道纪工委（党风廉政办）党支部", Level.BRANCH, SectorType.ORGAN, []),
@@ -141,5 +145,13 @@ def load() -> None:
         )
 
     User = get_user_model()
-    if not User.objects.filter(username="admin").exists():
-        User.objects.create_superuser("admin", "", DEMO_PASSWORD, display_name="系统管理员")
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = User.objects.create_superuser("admin", "", DEMO_PASSWORD, display_name="系统管理员")
+
+    # The site's identity (issue 14): data the superuser sets, here through the same action.
+    if not street.address and not street.phone:
+        street.address, street.phone = STREET_ADDRESS, STREET_PHONE
+        street.save(update_fields=["address", "phone"])
+    if admin.is_superuser and not SiteProfile.objects.exists():
+        save_site_profile(street, by=admin, **SITE)
