@@ -249,7 +249,9 @@ class SiteProfile(models.Model):
     that runs it day to day (承办). One row; address and phone are the host organisation's own. Read
     through orgs/site.py (cached), changed through orgs.actions.save_site_profile only."""
 
-    host = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("主办单位"))
+    host = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("主办单位")
+    )
     name = models.CharField(_("网站名称"), max_length=50, blank=True)
     organiser = models.CharField(_("承办单位"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

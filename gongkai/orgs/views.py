@@ -404,7 +404,10 @@ def site_profile(request):
         host = next((o for o in committees if o.code == form.cleaned_data["host"]), None)
         try:
             actions.save_site_profile(
-                host, name=form.cleaned_data["name"], organiser=form.cleaned_data["organiser"], by=request.user
+                host,
+                name=form.cleaned_data["name"],
+                organiser=form.cleaned_data["organiser"],
+                by=request.user,
             )
         except ValidationError as exc:
             _errors_into(form, exc)

@@ -585,7 +585,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     # R34: uploads of organisations and members are the managers'; past items the clerks' and secretaries'.
     # Issue 14: the site's name, host and organiser are the superuser's alone.
     ("orgs:site", "GET"): fixed("/manage/site/", page(admin=OK)),
-    ("orgs:site", "POST"): fixed("/manage/site/", page(admin=DONE), "POST", body={"host": "MST", "name": "矩阵网"}),
+    ("orgs:site", "POST"): fixed(
+        "/manage/site/", page(admin=DONE), "POST", body={"host": "MST", "name": "矩阵网"}
+    ),
     ("orgs:import", "GET"): fixed("/manage/import/", staff_page(MANAGERS | ITEM_IMPORTERS)),
     ("orgs:import_template", "GET"): fixed("/manage/import/template/members.csv", staff_page(MANAGERS)),
     ("orgs:import_template", "GET items"): fixed(

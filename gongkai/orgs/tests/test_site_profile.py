@@ -56,7 +56,11 @@ def test_the_superuser_sets_the_site_up_and_every_page_shows_it_at_once(client, 
     )
     assert r.status_code == 302 and r["Location"] == "/manage/site/"
     profile = SiteProfile.objects.get()
-    assert (profile.host, profile.name, profile.organiser) == (tree.committee, "新街道党务公开网", "新街道党务公开办公室")
+    assert (profile.host, profile.name, profile.organiser) == (
+        tree.committee,
+        "新街道党务公开网",
+        "新街道党务公开办公室",
+    )
     assert AuditEntry.objects.filter(action="site.create", actor=admin).count() == 1
 
     for c in (reader, client):
@@ -72,7 +76,13 @@ def test_the_superuser_sets_the_site_up_and_every_page_shows_it_at_once(client, 
     # The host's own address changes on its organisation page: the next page shows it.
     r = client.post(
         "/manage/TC/edit/",
-        {"name": "测试街道党工委", "level": "committee", "is_public": "on", "address": "新地址2号", "phone": ""},
+        {
+            "name": "测试街道党工委",
+            "level": "committee",
+            "is_public": "on",
+            "address": "新地址2号",
+            "phone": "",
+        },
     )
     assert r.status_code == 302
     _, footer = _header_and_footer(reader.get("/orgs/TA/board/").content.decode())
