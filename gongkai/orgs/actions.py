@@ -30,6 +30,8 @@ from .models import LeadingGroupMember, Level, Membership, Organisation, Role, S
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,149}$")
 MEMBER_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+# The set-up pages' own addresses under /manage/ (orgs/urls.py), matched before /manage/<code>/.
+RESERVED_CODES = frozenset({"new", "import", "people", "site"})
 
 
 def _require(ok: bool, message: str) -> None:
@@ -52,6 +54,10 @@ def clean_org_fields(
     if code is not None:
         code = (code or "").strip()
         _require(bool(CODE_RE.match(code)), _("组织代码只能由字母、数字、连字符组成（至多 40 位）。"))
+        _require(
+            code.lower() not in RESERVED_CODES,
+            _("“%(code)s”是管理页面的保留地址，不能用作组织代码。") % {"code": code},
+        )
         clash = Organisation.objects.filter(code__iexact=code).exclude(pk=exclude_pk)
         _require(not clash.exists(), _("组织代码“%(code)s”已被使用。") % {"code": code})
         fields["code"] = code

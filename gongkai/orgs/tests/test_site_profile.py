@@ -154,3 +154,24 @@ def test_email_subjects_and_the_authenticator_use_the_sites_name(tree, admin, se
     assert settings.OTP_TOTP_ISSUER(None) == "党务公开网"
     actions.save_site_profile(tree.committee, name="测试网", by=admin)
     assert settings.OTP_TOTP_ISSUER(None) == "测试网"
+
+
+def test_the_set_up_pages_addresses_are_no_organisation_code(tree, admin):
+    for code in ("site", "SITE", "new", "import", "people"):
+        with pytest.raises(ValidationError, match="保留"):
+            actions.create_org(
+                tree.committee, code=code, name="某支部", level="branch", sector_type="village", by=admin
+            )
+
+
+def test_the_demo_looks_as_before_and_loads_twice(client, db):
+    from gongkai.orgs import demo
+
+    demo.load()
+    demo.load()
+    assert AuditEntry.objects.filter(action="site.create").count() == 1
+    assert not AuditEntry.objects.filter(action="site.update").exists()
+    header, footer = _header_and_footer(client.get("/").content.decode())
+    assert "集里街道党务公开网" in header and "中共集里街道工作委员会 主办" in header
+    assert "主办单位：中共集里街道工作委员会　承办：集里街道党务公开工作领导小组办公室" in footer
+    assert "地址：湖南省长沙市浏阳市集里街道　联系电话：0731-83000000" in footer
