@@ -55,7 +55,7 @@ def clean_org_fields(
         code = (code or "").strip()
         _require(bool(CODE_RE.match(code)), _("组织代码只能由字母、数字、连字符组成（至多 40 位）。"))
         _require(
-            code.lower() not in RESERVED_CODES,
+            code not in RESERVED_CODES,  # URLs are case-sensitive: NEW is a code, new an address
             _("“%(code)s”是管理页面的保留地址，不能用作组织代码。") % {"code": code},
         )
         clash = Organisation.objects.filter(code__iexact=code).exclude(pk=exclude_pk)
