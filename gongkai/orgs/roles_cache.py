@@ -4,10 +4,14 @@ cache read instead of a query on every request (issue 17.1). The cache is the on
 
 Correctness over speed: any change of a membership or an organisation (a move rewrites paths, a
 closure or rename changes what the roles point at) starts a new generation, at once and again at
-commit, so a worker that read the old rows just before the commit cannot keep them."""
+commit, so a worker that read the old rows just before the commit cannot keep them.
+
+The generation is read once per request (a request reads one state); outside requests (jobs,
+commands) on every call."""
 
 import hashlib
 import secrets
+import threading
 
 from django.core.cache import cache, caches
 from django.db import transaction
@@ -16,17 +20,29 @@ GEN_KEY = "roles:gen"
 TTL = 600
 
 
+_request = threading.local()  # the generation read by the current request, while one runs
+
+
 def _generation() -> str:
-    value = cache.get(GEN_KEY)
+    value = getattr(_request, "generation", None)
     if value is None:
-        cache.add(GEN_KEY, secrets.token_hex(8), None)
         value = cache.get(GEN_KEY)
+        if value is None:
+            cache.add(GEN_KEY, secrets.token_hex(8), None)
+            value = cache.get(GEN_KEY)
+        if getattr(_request, "active", False):
+            _request.generation = value
     return value
 
 
 def generation() -> str:
     """The current generation: it changes with every write of a membership or an organisation."""
     return _generation()
+
+
+def kept(name: str, load):
+    """`load()` once per generation, for values that follow from organisations (the site's identity)."""
+    return _kept(f"{name}:{_generation()}", load)
 
 
 def memberships(user) -> list:
@@ -64,8 +80,21 @@ def _kept(key: str, load):
 
 def changed() -> None:
     """Call after writing memberships or organisations without model signals (bulk writes, moves)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
     cache.set(GEN_KEY, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(GEN_KEY, secrets.token_hex(8), None))
+    _request.generation = None  # this request reads its own change
+
+
+def _request_started(**kwargs) -> None:
+    _request.active, _request.generation = True, None
+
+
+def _request_finished(**kwargs) -> None:
+    _request.active, _request.generation = False, None
 
 
 def _saved(sender, **kwargs) -> None:
@@ -73,10 +102,13 @@ def _saved(sender, **kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from django.core.signals import request_finished, request_started
     from django.db.models.signals import post_delete, post_save
 
     from .models import Membership, Organisation
 
+    request_started.connect(_request_started, dispatch_uid="roles_cache_request_started")
+    request_finished.connect(_request_finished, dispatch_uid="roles_cache_request_finished")
     for model in (Membership, Organisation):
         post_save.connect(_saved, sender=model, dispatch_uid=f"roles_cache_{model.__name__}_saved")
         post_delete.connect(_saved, sender=model, dispatch_uid=f"roles_cache_{model.__name__}_deleted")

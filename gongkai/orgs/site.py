@@ -2,30 +2,14 @@
 its address and phone, and the organiser (承办). Data the office edits (orgs.SiteProfile, set up by the
 superuser), never settings: a new office's database shows a neutral name and no host until then.
 
-Read from the shared cache, not the database, on every request: under a key that carries the roles
-cache's generation (it changes with every organisation write, so the host's new address shows) and
-this module's own generation (changed when the profile is saved, at once and again at commit). Both
-live in the cache every worker shares, so the next request to any worker sees a change; the key is
-also the version base.html's cached chrome is keyed by."""
+Kept under the roles cache's generation (roles_cache.kept), which every organisation write changes (so
+the host's new address shows) and a profile write changes too: the next request to any worker sees a
+change, and reading it costs no query and no extra read of the shared cache. The generation is also
+the version base.html's cached chrome is keyed by."""
 
-import secrets
-
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import roles_cache
-
-GEN_KEY = "site:gen"
-TTL = 600
-
-
-def _generation() -> str:
-    value = cache.get(GEN_KEY)
-    if value is None:
-        cache.add(GEN_KEY, secrets.token_hex(8), None)
-        value = cache.get(GEN_KEY)
-    return value
 
 
 def _load() -> dict:
@@ -48,12 +32,7 @@ def _load() -> dict:
 
 def info() -> dict:
     """The profile as plain values (`configured` False when there is none yet) and `version`."""
-    key = f"site:{roles_cache.generation()}:{_generation()}"
-    data = cache.get(key)
-    if data is None:
-        data = {**_load(), "version": key.replace(":", "-")}
-        cache.set(key, data, TTL)
-    return data
+    return roles_cache.kept("site", lambda: {**_load(), "version": roles_cache.generation()})
 
 
 def name(data: dict | None = None) -> str:
@@ -65,14 +44,8 @@ def name(data: dict | None = None) -> str:
     return data["name"] or _("%(host)s党务公开网") % {"host": data["host_short_name"]}
 
 
-def changed() -> None:
-    """Call after the profile is written (the model's signals call it)."""
-    cache.set(GEN_KEY, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(GEN_KEY, secrets.token_hex(8), None))
-
-
 def _saved(sender, **kwargs) -> None:
-    changed()
+    roles_cache.changed()
 
 
 def connect_signals() -> None:

@@ -1,6 +1,5 @@
-from django.core.cache import cache
-
 from gongkai import access
+from gongkai.orgs import roles_cache
 from gongkai.orgs import site as site_info
 from gongkai.orgs.models import Role
 
@@ -23,7 +22,7 @@ def site(request):
         "SITE_NAME": site_info.name(profile),
         "site_profile": profile,
         "is_member_user": user is not None and access.has_role_anywhere(user, Role.MEMBER),
-        "is_demo": cache.get_or_set("gongkai:is_demo", _is_demo, 300),
+        "is_demo": roles_cache.kept("is_demo", _is_demo),  # demo organisations or none
     }
 
 
