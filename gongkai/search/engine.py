@@ -36,6 +36,10 @@ SNIPPET_SOURCE_CHARS = 20_000  # of an attachment's text, looked at for a snippe
 # PostgreSQL: above this share of documents matching (planner estimate), walk the newest documents
 # instead of collecting matches from the GIN index.
 WALK_ABOVE = 0.3
+# PostgreSQL: above this many estimated matches, collect them from the newest ids first (a window the
+# GIN bitmap is intersected with), widening the window until it holds enough.
+WINDOW_ABOVE = 20 * CANDIDATES
+WINDOW_SPAN = 4  # the first window holds this many times the candidates, by the estimate
 
 
 @dataclass
@@ -220,7 +224,8 @@ def _pg_candidates(column: str, tsq: str, audience: list[str] | None, visible) -
         )
         matching, docs = matching.filter(narrow), docs.filter(narrow)
     rank = f"-ts_rank_cd('{{0.1, 0.2, 0.4, 1.0}}', search_searchdoc.{column}, to_tsquery('simple', %s))"
-    if _estimated_rows(matching) > WALK_ABOVE * _estimated_rows(docs):
+    estimate, total = _estimated_rows(matching), _estimated_rows(docs)
+    if estimate > WALK_ABOVE * total:
         # Most documents match: walking the newest ids and testing each stops after a few hundred,
         # where collecting every match from the GIN index would read most of the table.
         rows = matching.filter(Exists(visible.filter(pk=OuterRef("item_id")))).order_by("-item_id")
@@ -231,6 +236,29 @@ def _pg_candidates(column: str, tsq: str, audience: list[str] | None, visible) -
     # in id order and testing each document: about a second at 1M items, even for a word found
     # nowhere); the newest are then tested for visibility one by one by primary key, bounded to
     # CANDIDATES + 1, and only those are ranked.
+    if estimate <= WINDOW_ABOVE:
+        return _pg_gin_candidates(matching, visible, rank, tsq)
+    # Many match (a common word): the newest CANDIDATES + 1 visible ones are the same whether found in
+    # all matches or in the newest ids' window, once the window holds that many. Intersecting the GIN
+    # bitmap with an id range reads only the window's rows (about 25 ms where collecting all 80,000
+    # matches of a 10% word read 64,000 heap pages: 300 ms at 1M items).
+    newest = SearchDoc.objects.order_by("-item_id").values_list("item_id", flat=True).first() or 0
+    window = max(int(WINDOW_SPAN * (CANDIDATES + 1) * total / max(estimate, 1)), CANDIDATES + 1)
+    while window < newest:
+        rows = _pg_gin_candidates(
+            matching.filter(item_id__gt=newest - window), visible, rank, tsq, windowed=True
+        )
+        if len(rows) > CANDIDATES:
+            return rows
+        # Fewer visible matches than the estimate promised: widen to where enough should be, judging by
+        # what this window held (none: the whole index at once).
+        window *= max(2 * (CANDIDATES + 1) // max(len(rows), 1), 2)
+    return _pg_gin_candidates(matching, visible, rank, tsq)
+
+
+def _pg_gin_candidates(
+    matching, visible, rank: str, tsq: str, windowed: bool = False
+) -> list[tuple[int, float]]:
     check = visible.filter(pk=RawSQL("m.item_id", [])).values("pk")
     check_sql, check_params = check.query.get_compiler(connection=connection).as_sql()
     matched_sql, matched_params = (
@@ -248,7 +276,10 @@ def _pg_candidates(column: str, tsq: str, audience: list[str] | None, visible) -
     # matching rows, exactly when it has the memory not to go lossy. The visibility test must stay one
     # primary-key probe per match, newest first (OFFSET 0 keeps the EXISTS a per-row subplan): as a
     # semi-join the planner walked every visible item instead (seconds at 1M items). The planner underrates all that, so it is told, for this statement only.
-    with _pg_settings(cur_settings=_GIN_PLAN) as cur:
+    # A window is read as the intersection of two bitmaps (the GIN index's and the id range's): an index
+    # scan down the ids would test every document of the window instead.
+    plan = {**_GIN_PLAN, "enable_indexscan": "off"} if windowed else _GIN_PLAN
+    with _pg_settings(cur_settings=plan) as cur:
         cur.execute(sql, [*matched_params, *check_params, tsq])
         return list(cur.fetchall())
 

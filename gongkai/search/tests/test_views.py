@@ -173,3 +173,35 @@ def test_query_syntax_characters_are_plain_text(client, tree, publish, q):
     publish("党费收缴情况", "title_tokens NEAR AND v2.1")
     assert client.get("/search/", {"q": q}).status_code == 200
     assert client.get("/api/v1/search", {"q": q}).status_code in (200, 400)
+
+
+def test_postgres_finds_the_same_newest_visible_matches_through_id_windows(tree, publish, monkeypatch):
+    """PostgreSQL, a common word: the candidates come from windows of the newest ids, widened until one
+    holds enough visible matches; they are exactly the newest visible matches of the whole index."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the id windows are PostgreSQL's path")
+    monkeypatch.setattr(engine, "CANDIDATES", 3)
+    made = [
+        publish(f"第{n}期党费公示", "党费", scope=Scope.PUBLIC if n % 3 else Scope.ORG_MEMBERS)
+        for n in range(12)
+    ]
+    public = [i.pk for i in made if i.scope == Scope.PUBLIC]
+    whole = engine.search(None, "党费")
+    assert {h.item_id for h in whole.hits} == set(public[-3:])
+
+    windows = []
+    windowed = engine._pg_gin_candidates
+
+    def spy(matching, *args, **kwargs):
+        windows.append(kwargs.get("windowed", False))
+        return windowed(matching, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "_pg_gin_candidates", spy)
+    monkeypatch.setattr(engine, "WINDOW_ABOVE", -1)
+    monkeypatch.setattr(engine, "WALK_ABOVE", 1e9)
+    monkeypatch.setattr(engine, "WINDOW_SPAN", 0.2)  # a first window of a few ids: it must widen
+    results = engine.search(None, "党费")
+    assert {h.item_id for h in results.hits} == set(public[-3:]) and results.total == whole.total
+    assert windows[0] is True and len(windows) >= 2
