@@ -1,6 +1,6 @@
-"""The page chrome's personal pieces that every page pays for (issue 17.3): the language links, which
-carry the current address back, and the account box's links; each made once per process, not
-reversed and formatted again on every page."""
+"""What every page pays for (issue 17.3): the page chrome, rendered once per process for each language
+and each value of what it varies by; the language links, which carry the current address back, and
+the account box's links, each made once per process, not reversed and formatted again on every page."""
 
 from functools import cache, lru_cache
 
@@ -13,6 +13,37 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 
 register = template.Library()
+
+_FRAGMENTS: dict[tuple, str] = {}
+MAX_FRAGMENTS = 512  # kinds of readers × languages × site versions in use; past it, start afresh
+
+
+class ChromeNode(template.Node):
+    def __init__(self, name: str, vary: list, nodelist):
+        self.name, self.vary, self.nodelist = name, vary, nodelist
+
+    def render(self, context):
+        key = (self.name, get_language(), *(v.resolve(context) for v in self.vary))
+        html = _FRAGMENTS.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_FRAGMENTS) >= MAX_FRAGMENTS:
+                _FRAGMENTS.clear()
+            _FRAGMENTS[key] = html
+        return html
+
+
+@register.tag
+def chrome(parser, token):
+    """`{% chrome name var… %}…{% endchrome %}`: the enclosed chrome, kept in this process's memory per
+    language and the values of `var…`, which must name everything it shows (like `{% cache %}`, without
+    its pickling and locking: these few pieces are on every page)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("chrome needs a name")
+    nodelist = parser.parse(("endchrome",))
+    parser.delete_first_token()
+    return ChromeNode(bits[1], [parser.compile_filter(b) for b in bits[2:]], nodelist)
 
 
 @cache
