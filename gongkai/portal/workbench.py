@@ -51,7 +51,7 @@ def kept(request, on: date, name: str, build):
 
 
 def todos_now(request, on: date) -> list[Todo]:
-    """`todos_for`, kept while nothing changed: a workbench read costs one query."""
+    """`todos_for`, kept while nothing changed: a workbench read costs no query."""
     return kept(request, on, "todos", lambda: todos_for(request.user, on))
 
 
