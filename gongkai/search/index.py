@@ -265,6 +265,11 @@ def _batches(batch: int) -> Iterator[tuple[int, int, list[tuple], dict]]:
         last = page[-1][0]
 
 
+def _segment_and_write(lo: int, hi: int, rows: list[tuple], attachments: dict) -> int:
+    """A worker's whole batch (PostgreSQL): its docs built and written in the worker's own connection."""
+    return _write(lo, hi, _docs(rows, attachments))
+
+
 def _write(lo: int, hi: int, docs: list[dict]) -> int:
     """Replace the docs of items lo..hi (no model instances: they would only be built to be thrown away)."""
     with transaction.atomic(), connection.cursor() as cur:
@@ -410,9 +415,14 @@ def _rebuild_docs(batch: int, jobs: int, progress, written) -> int:
     total = 0
     last_hi = 0
 
+    # PostgreSQL: each worker writes the batch it segmented, on its own connection, so the server's
+    # work (the generated tsvector: about as much as the segmentation) runs in as many backends.
+    # SQLite has one writer: the workers hand their docs back to this process.
+    write_in_workers = jobs > 1 and connection.vendor == "postgresql"
+
     def done(lo_, hi_, docs):
         nonlocal total, last_hi
-        n = _write(lo_, hi_, docs)
+        n = docs if write_in_workers else _write(lo_, hi_, docs)
         total += n
         last_hi = hi_
         if written:
@@ -421,7 +431,7 @@ def _rebuild_docs(batch: int, jobs: int, progress, written) -> int:
             progress(total)
 
     if jobs > 1:
-        # Fork every worker now, with no open connection to inherit; workers never touch the database.
+        # Fork every worker now, with no open connection to inherit: on PostgreSQL each opens its own.
         connection.close()
         pool = multiprocessing.get_context("fork").Pool(jobs)
         if connection.vendor == "sqlite":
@@ -429,7 +439,11 @@ def _rebuild_docs(batch: int, jobs: int, progress, written) -> int:
         pending = []
         try:
             for lo, hi, rows, attachments in _batches(batch):
-                pending.append((lo, hi, pool.apply_async(_docs, (rows, attachments))))
+                if write_in_workers:
+                    task = pool.apply_async(_segment_and_write, (lo, hi, rows, attachments))
+                else:
+                    task = pool.apply_async(_docs, (rows, attachments))
+                pending.append((lo, hi, task))
                 while len(pending) > jobs * 2:
                     lo_, hi_, res = pending.pop(0)
                     done(lo_, hi_, res.get())
