@@ -1524,7 +1524,7 @@ def _site_edit(g: _Grants, obj=None) -> bool:
 
 def can_edit_site(user) -> bool:
     """Whether the site information page is the user's: no query beyond the grants."""
-    return _is_superuser(_grants(user))
+    return can(user, "site.edit")
 
 
 def can_manage_orgs(user) -> bool:

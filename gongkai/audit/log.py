@@ -1,14 +1,12 @@
 """Write audit entries: in the caller's transaction, after the change they record."""
 
-import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from gongkai.lib import netaddr
+from gongkai.lib import generations, netaddr
 
 from .models import AuditEntry, ChainHead
 
@@ -128,7 +126,7 @@ def record(
         entry.save()
         head.sequence, head.hash = entry.sequence, entry.hash
         head.save(update_fields=["sequence", "hash"])
-        _appended()
+        generations.renew(STATE_KEY)
     return entry
 
 
@@ -139,16 +137,7 @@ def state() -> str:
     """A name for the state of everything actions change, read from the shared cache (no query): every
     action appends to the chain in its transaction, and each append starts a new name, at once and
     again at commit (a reader between the two cannot keep what it read before the commit)."""
-    value = cache.get(STATE_KEY)
-    if value is None:
-        cache.add(STATE_KEY, secrets.token_hex(8), None)
-        value = cache.get(STATE_KEY)
-    return value
-
-
-def _appended() -> None:
-    cache.set(STATE_KEY, secrets.token_hex(8), None)
-    transaction.on_commit(lambda: cache.set(STATE_KEY, secrets.token_hex(8), None))
+    return generations.current(STATE_KEY)
 
 
 def record_denial(*, action: str, obj=None, actor=None) -> None:

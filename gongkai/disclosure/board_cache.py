@@ -13,7 +13,6 @@ Logged-in readers (and anonymous ones when the whole-page cache is off) get the 
 of an organisation), generation and language, with only the personal parts (header, account,
 messages) built around it for each request (issue 17.2)."""
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -22,18 +21,15 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import get_language
 
+from gongkai.lib import generations
+
 MAX_SECONDS = 60
 
 
 def _generation(org_id) -> str:
     """The current generation of `org_id`'s pages. A fresh random value each time it is changed or
     found missing (an evicted key never brings an older generation, and its pages, back)."""
-    key = f"board:gen:{org_id}"
-    value = cache.get(key)
-    if value is None:
-        cache.add(key, secrets.token_hex(8), None)
-        value = cache.get(key)
-    return value
+    return generations.current(f"board:gen:{org_id}")
 
 
 def _key(request, org_id) -> str:
@@ -42,7 +38,7 @@ def _key(request, org_id) -> str:
     key = getattr(request, "_board_cache_key", None)
     if key is None:
         # The path is hashed: a query string of any length makes a key of fixed length.
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        path = generations.request_key(request)
         key = f"page:{org_id}:{_generation(org_id)}:{get_language()}:{path}"
         request._board_cache_key = key
     return key
@@ -89,7 +85,7 @@ def _request_generation(request) -> str:
 
 
 def _body_key(request, audience: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = generations.request_key(request)
     return f"body:{_request_generation(request)}:{audience}:{get_language()}:{path}"
 
 

@@ -10,7 +10,7 @@ import re
 from datetime import date
 
 from django.contrib.auth.tokens import default_token_generator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from gongkai import access
 from gongkai.accounts.models import ApiToken, User
 from gongkai.audit.log import record, record_denial
-from gongkai.lib.db import locked
 from gongkai.lib.errors import ActionError, NotAllowed
 from gongkai.lib.text import clean_line
 
@@ -439,7 +438,7 @@ def save_site_profile(host: Organisation | None, *, name: str = "", organiser: s
     page's header and footer, with the host's own address and phone. The superuser's alone."""
     access.require(by, "site.edit", message=_("只有系统管理员可以设置网站信息。"))
     _require(host is not None, _("请选择主办单位。"))
-    host = locked(host)
+    host = _locked(host)
     _require(host.level == Level.COMMITTEE, _("主办单位须为党委（党工委）。"))
     _require(not host.is_closed, _("%(org)s已撤销，不能作为主办单位。") % {"org": host.name})
     fields = {
@@ -447,23 +446,13 @@ def save_site_profile(host: Organisation | None, *, name: str = "", organiser: s
         "name": clean_line(name, field=_("网站名称"), max_length=50, required=False),
         "organiser": clean_line(organiser, field=_("承办单位"), max_length=100, required=False),
     }
-    profile = SiteProfile.objects.filter(pk=1).first()
-    if profile is None:
-        try:
-            with transaction.atomic():  # two first saves at once: the second updates the first's row
-                profile = SiteProfile.objects.create(pk=1, **fields)
-        except IntegrityError:
-            profile = None
-        else:
-            record(
-                action="site.create",
-                obj=profile,
-                actor=by,
-                org_path=host.path,
-                data={"host": host.code, "name": profile.name, "organiser": profile.organiser},
-            )
-            return profile
-    profile = locked(SiteProfile(pk=1), "host")
+    # Locked when it exists; two first saves at once: the second finds and updates the first's row.
+    rows = SiteProfile.objects.select_for_update(of=("self",)).select_related("host")
+    profile, created = rows.get_or_create(pk=1, defaults=fields)
+    if created:
+        data = {"host": host.code, "name": profile.name, "organiser": profile.organiser}
+        record(action="site.create", obj=profile, actor=by, org_path=host.path, data=data)
+        return profile
     before = {"host": profile.host.code, "name": profile.name, "organiser": profile.organiser}
     after = {"host": host.code, "name": fields["name"], "organiser": fields["organiser"]}
     if before == after:

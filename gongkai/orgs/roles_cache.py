@@ -16,6 +16,8 @@ import threading
 from django.core.cache import cache, caches
 from django.db import transaction
 
+from gongkai.lib import generations
+
 GEN_KEY = "roles:gen"
 TTL = 600
 
@@ -23,26 +25,19 @@ TTL = 600
 _request = threading.local()  # the generation read by the current request, while one runs
 
 
-def _generation() -> str:
+def generation() -> str:
+    """The current generation: it changes with every write of a membership or an organisation."""
     value = getattr(_request, "generation", None)
     if value is None:
-        value = cache.get(GEN_KEY)
-        if value is None:
-            cache.add(GEN_KEY, secrets.token_hex(8), None)
-            value = cache.get(GEN_KEY)
+        value = generations.current(GEN_KEY)
         if getattr(_request, "active", False):
             _request.generation = value
     return value
 
 
-def generation() -> str:
-    """The current generation: it changes with every write of a membership or an organisation."""
-    return _generation()
-
-
 def kept(name: str, load):
     """`load()` once per generation, for values that follow from organisations (the site's identity)."""
-    return _kept(f"{name}:{_generation()}", load)
+    return _kept(f"{name}:{generation()}", load)
 
 
 def memberships(user) -> list:
@@ -50,7 +45,7 @@ def memberships(user) -> list:
     from .models import Membership
 
     return _kept(
-        f"roles:{_generation()}:{user.pk}",
+        f"roles:{generation()}:{user.pk}",
         lambda: list(Membership.objects.filter(user=user).select_related("org")),
     )
 
@@ -59,7 +54,7 @@ def organisation(code: str):
     """The organisation with this code, or None (who may see it is access.py's question)."""
     from .models import Organisation
 
-    key = f"org:{_generation()}:{hashlib.sha256(code.encode()).hexdigest()}"
+    key = f"org:{generation()}:{hashlib.sha256(code.encode()).hexdigest()}"
     return _kept(key, Organisation.objects.filter(code=code).first)
 
 

@@ -1,7 +1,6 @@
 """R29: the workbench page: this user's decisions first, then overdue, then due soon; grouped by kind
 (filter chips with counts) and paged."""
 
-import hashlib
 from collections import Counter
 from itertools import groupby
 
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gongkai import access
+from gongkai.lib import generations
 from gongkai.lib.todos import DECIDE, DUE_SOON, LATER, OVERDUE
 from gongkai.obligations.status import due_soon_limit
 
@@ -34,7 +34,7 @@ def workbench(request):
     areas = access.workbench_areas(request.user)  # shortcuts only to what the roles open
     # The body is the user's own, kept as long as their to-dos are (workbench.kept); the key carries
     # all the body reads besides them.
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    path = generations.request_key(request)
     name = f"workbench:{get_language()}:{path}:{','.join(sorted(areas))}"
     body = kept(request, on, name, lambda: _body(request, on, areas))
     return render(request, "portal/workbench.html", {"body": mark_safe(body)})
